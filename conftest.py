@@ -1,0 +1,61 @@
+"""Suite-wide fixtures: the personas, signed-in clients, and the CI rule for services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from openbob.audit import guard
+from openbob.testing import Personas, build_personas, sign_in
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return build_personas()
+
+
+@pytest.fixture
+def csrf_client() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def client_as(client: Client):  # type: ignore[no-untyped-def]
+    """`client_as(user)` signs the test client in as `user` (password + MFA passed)."""
+    return lambda user: sign_in(client, user)
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard_lifted_for_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let pytest-django empty the database after a transactional test.
+
+    After a transactional test (`transactional_db`, `live_server`, or
+    `django_db(transaction=True)`) pytest-django flushes every table, with DELETE on
+    SQLite and TRUNCATE on PostgreSQL: exactly what the append-only audit guard refuses.
+    This fixture's teardown runs just before that flush and lifts the guard; the flush
+    emits post_migrate, on which `AuditConfig` installs the guard again, so the next test
+    finds it in place. Other tests are left alone.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")  # set up now, so torn down after us
+    elif not (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    yield
+    guard.remove(connection)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+    settings.register_profile("dev", deadline=None)
+    settings.load_profile("ci" if os.environ.get("CI") else "dev")

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from openbob.audit import views
+
+app_name = "audit"
+
+urlpatterns = [path("", views.audit_log, name="log")]

@@ -1,0 +1,64 @@
+"""Real headless Chromium for browser tests (Debian's `chromium`, driven by Playwright).
+
+Playwright's own browser download is not used: it cannot be fetched here, and the
+system Chromium is what CI installs. With `CI=true` a missing browser fails the run
+instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENS_DIR = Path(__file__).resolve().parent.parent / "docs" / "screens"
+
+
+def chromium_path() -> str:
+    """The system Chromium, or a skip (a failure under CI=true) when it is missing."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    message = "Debian's chromium is not installed (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@contextmanager
+def chromium_page(base_url: str) -> Iterator[Page]:
+    """A fresh browser context and page whose relative URLs resolve against `base_url`."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls from the test thread
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page screenshot to docs/screens/<name>.png for the README."""
+    SCREENS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS_DIR / f"{name}.png"), full_page=True)
