@@ -1,0 +1,148 @@
+"""Binding a header row to a schema, and pulling one row's typed values through it.
+
+Resolution happens once per file: each field gets the column(s) that carry it, and every
+other column is kept as an "extra" so that an unknown column's values are never
+dropped (a column without a header, or beyond the header row, is kept as "Column F"
+when the row fills it). When two different aliases of one field are both present (HealthSherpa has
+shipped both `premium` and `gross_premium`), the first non-blank value wins, in alias
+order. The same header twice for one field is ambiguous and refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openbob.sources.cells import Cell, RawRow, cell_text, column_letter, is_blank
+from openbob.sources.errors import (
+    DuplicateColumnError,
+    InvalidValue,
+    MissingColumnsError,
+    RowError,
+)
+from openbob.sources.schema import FieldSpec, Schema, normalize_header
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One row's parsed field values, its unknown columns' raw text, and its value errors."""
+
+    values: dict[str, Any]
+    extra: dict[str, str]
+    errors: list[RowError]
+
+
+@dataclass(frozen=True, slots=True)
+class BoundField:
+    spec: FieldSpec
+    columns: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """Which column(s) hold each field, and which columns are extras, in one file."""
+
+    file: str
+    header_row: int
+    headers: tuple[str, ...]
+    bound: tuple[BoundField, ...]
+    extras: tuple[tuple[int, str], ...]
+    unnamed: tuple[int, ...]
+    null_tokens: frozenset[str]
+
+    @property
+    def unknown_columns(self) -> tuple[str, ...]:
+        """Headers no field claims; their values are in each row's `extra`."""
+        return tuple(key for _, key in self.extras)
+
+    def header_of(self, index: int) -> str:
+        return self.headers[index].strip() or f"Column {column_letter(index)}"
+
+    def extract(self, row: RawRow) -> Extracted:
+        cells = row.cells
+        values: dict[str, Any] = {}
+        errors: list[RowError] = []
+        for bound in self.bound:
+            index = self._first_filled(cells, bound.columns)
+            if index is None:
+                values[bound.spec.name] = None
+                continue
+            try:
+                values[bound.spec.name] = bound.spec.parse(cells[index])
+            except InvalidValue as problem:
+                values[bound.spec.name] = None
+                shown = None if bound.spec.sensitive else cell_text(cells[index])
+                errors.append(
+                    RowError(self.file, row.number, self.header_of(index), problem.reason, shown)
+                )
+        extra = {key: cell_text(cells[i]) if i < len(cells) else "" for i, key in self.extras}
+        loose = [i for i in self.unnamed if i < len(cells)]
+        for index in [*loose, *range(len(self.headers), len(cells))]:
+            if not is_blank(cells[index]):
+                extra[f"Column {column_letter(index)}"] = cell_text(cells[index])
+        return Extracted(values, extra, errors)
+
+    def _first_filled(self, cells: Sequence[Cell], columns: tuple[int, ...]) -> int | None:
+        for index in columns:
+            if index < len(cells) and not is_blank(cells[index], self.null_tokens):
+                return index
+        return None
+
+
+def bind(schema: Schema, headers: Sequence[str], *, file: str | Path, header_row: int) -> ColumnMap:
+    """Bind a header row to a schema; raises when a required column is absent."""
+    matches: dict[str, list[tuple[int, int]]] = {}
+    extras: list[tuple[int, str]] = []
+    unnamed: list[int] = []
+    keys = _UniqueKeys()
+    for index, header in enumerate(headers):
+        if not normalize_header(header):
+            unnamed.append(index)
+            continue
+        matched = schema.match(header)
+        if matched is None:
+            extras.append((index, keys.add(header.strip())))
+            continue
+        spec, priority = matched
+        if any(seen == priority for seen, _ in matches.get(spec.name, [])):
+            raise DuplicateColumnError(
+                file, f"column '{header.strip()}' appears twice", row=header_row
+            )
+        matches.setdefault(spec.name, []).append((priority, index))
+    missing = [spec.header for spec in schema.fields if spec.required and spec.name not in matches]
+    if missing:
+        raise MissingColumnsError(file, missing, row=header_row)
+    bound = tuple(
+        BoundField(spec, tuple(index for _, index in sorted(matches.get(spec.name, []))))
+        for spec in schema.fields
+    )
+    return ColumnMap(
+        file=Path(file).name,
+        header_row=header_row,
+        headers=tuple(headers),
+        bound=bound,
+        extras=tuple(extras),
+        unnamed=tuple(unnamed),
+        null_tokens=schema.null_tokens,
+    )
+
+
+class _UniqueKeys:
+    """Unknown columns' keys in `extra`: the header, numbered when it repeats ("Notes (2)").
+
+    Linear in the number of columns even when a hostile header repeats thousands of times.
+    """
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+        self._copies: dict[str, int] = {}
+
+    def add(self, base: str) -> str:
+        key = base
+        while key in self._used:
+            self._copies[base] = self._copies.get(base, 1) + 1
+            key = f"{base} ({self._copies[base]})"
+        self._used.add(key)
+        return key
