@@ -1,0 +1,170 @@
+"""Bulk SQL for the import hot path: id allocation, inserts, updates, deletes, lookups.
+
+The ORM's per-object overhead (field preparation, signals, RETURNING) dominates at
+hundreds of thousands of rows; these helpers send plain parameter tuples to the driver.
+PostgreSQL gets `COPY ... FROM STDIN` for inserts (about twice `executemany`, perf.md
+section 4); SQLite gets `executemany` in the import's one transaction, its fastest path.
+
+Values go in as Python objects, adapted by the driver, with one exception: aware
+datetimes must pass through `db_datetime` first, because SQLite stores what it is given
+and Django's own rows hold naive UTC text, which comparisons rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, models
+
+IN_CHUNK = 5_000
+"""Values per `IN (...)` list: well under SQLite's 32,766 variables."""
+
+
+def quoted(model: type[models.Model]) -> str:
+    """The model's table name, quoted for SQL."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _names(columns: Sequence[str]) -> str:
+    return ", ".join(connection.ops.quote_name(c) for c in columns)
+
+
+def _json_columns(model: type[models.Model]) -> set[str]:
+    return {
+        str(f.column) for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"
+    }
+
+
+def _placeholder(model: type[models.Model], column: str) -> str:
+    if connection.vendor == "postgresql" and column in _json_columns(model):
+        return "%s::jsonb"
+    return "%s"
+
+
+def db_datetime(value: datetime) -> Any:
+    """An aware datetime as the database backend stores it (naive UTC text on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """Reserve `count` primary keys for rows we are about to insert ourselves.
+
+    PostgreSQL draws them from the table's sequence. SQLite serialises writers inside
+    an IMMEDIATE transaction, so continuing after the highest id ever handed out (the
+    AUTOINCREMENT counter, which remembers deleted rows too) is safe there.
+    """
+    if count == 0:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+            f"COALESCE((SELECT MAX(id) FROM {quoted(model)}), 0))",
+            [model._meta.db_table],
+        )
+        start = int(cursor.fetchone()[0]) + 1
+    return list(range(start, start + count))
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """INSERT many rows of `columns` (database column names) into `model`'s table."""
+    batch: list[Any] = rows if isinstance(rows, list) else list(rows)
+    if not batch:
+        return 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {quoted(model)} ({_names(columns)}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in batch:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {quoted(model)} ({_names(columns)}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, batch)
+    return len(batch)
+
+
+def json_text(column: str, *path: str) -> str:
+    """SQL reading the text at `path` (constant keys) inside a JSON object `column`."""
+    if connection.vendor == "postgresql":
+        steps = "".join(f"->'{key}'" for key in path[:-1])
+        return f"{column}{steps}->>'{path[-1]}'"
+    return f"json_extract({column}, '$.{'.'.join(path)}')"
+
+
+def merge_json(column: str) -> str:
+    """SQL that merges a JSON object parameter into `column` (keys in it win)."""
+    name = connection.ops.quote_name(column)
+    if connection.vendor == "postgresql":
+        return f"{name} = {name} || %s::jsonb"
+    return f"{name} = json_patch({name}, %s)"
+
+
+def update_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    merged: Sequence[str] = (),
+) -> None:
+    """UPDATE `columns`, then `merged` JSON columns, of many rows.
+
+    Each row is the new values followed by the id; a merged column's value is a JSON
+    object merged into what the row holds.
+    """
+    batch: list[Any] = rows if isinstance(rows, list) else list(rows)
+    if not batch:
+        return
+    sets = [f"{connection.ops.quote_name(c)} = {_placeholder(model, c)}" for c in columns]
+    sets += [merge_json(c) for c in merged]
+    sql = f"UPDATE {quoted(model)} SET {', '.join(sets)} WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, batch)
+
+
+def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def in_list(values: Sequence[Any]) -> str:
+    """`IN (%s, ...)` for one chunk of values."""
+    return f"IN ({', '.join(['%s'] * len(values))})"
+
+
+def select_in(sql: str, column_values: Sequence[Any], params: Sequence[Any] = ()) -> Iterator[Any]:
+    """Rows of `sql` (a SELECT ending in `WHERE ... <column>`), `IN` each chunk of values.
+
+    `params` fill the placeholders before the `IN` list.
+    """
+    with connection.cursor() as cursor:
+        for chunk in chunks(column_values):
+            cursor.execute(f"{sql} {in_list(chunk)}", [*params, *chunk])
+            yield from cursor.fetchall()
+
+
+def delete_where_in(
+    model: type[models.Model],
+    column: str,
+    values: Sequence[Any],
+    *,
+    extra: str = "",
+    params: Sequence[Any] = (),
+) -> None:
+    """DELETE rows whose `column` is in `values`, and `extra` (with `params`) holds."""
+    with connection.cursor() as cursor:
+        for chunk in chunks(values):
+            cursor.execute(
+                f"DELETE FROM {quoted(model)} WHERE {connection.ops.quote_name(column)} "  # noqa: S608
+                f"{in_list(chunk)}{extra}",
+                [*chunk, *params],
+            )
