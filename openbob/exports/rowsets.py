@@ -1,0 +1,417 @@
+"""Rows of each export, streamed from the database in the catalogue's column order.
+
+Every export reads one base queryset with a single `values_list(...).iterator()`
+(a server-side cursor on PostgreSQL), scoped through `openbob.book.scoping`. Values
+that live on other rows of the household (its latest health and dental enrollment,
+its open follow-ups, its latest AOR event) come from "side" querysets ordered by the
+same household id and merged in step, so there is never a query per row and memory
+stays flat with the row count.
+
+Unmasked values come only from `openbob.audit.reveal.reveal_rows`, which writes the
+audit row listing every revealed member before the first value is decrypted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from openbob.accounts.models import CertificationStatus, User
+from openbob.accounts.roles import Role
+from openbob.audit.reveal import RowField, reveal_rows
+from openbob.book.choices import (
+    BinderStatus,
+    Coverage,
+    DelegationStatus,
+    EnrollmentStatus,
+    FollowUpKind,
+    MetalTier,
+    Program,
+    Source,
+)
+from openbob.book.models import Delegation, Enrollment, FollowUp, Household, Member
+from openbob.book.scoping import enrollers_visible_to, households_visible_to, visible_agency_ids
+from openbob.exports.catalogue import ExportSpec, Field, Mask
+from openbob.imports.choices import EventType
+from openbob.imports.models import ChangeEvent
+from openbob.lib.masking import mask_dob, mask_income, mask_ssn
+from openbob.lib.spreadsheet import Column
+from openbob.lib.weeks import PACIFIC
+
+CHUNK_SIZE = 2000
+FOLLOW_UP_LOOKBACK_MONTHS = 2
+CHANGES_WINDOW = timedelta(days=7)
+AOR_EVENTS = (EventType.AOR_CHANGED, EventType.AOR_AT_RISK)
+Row = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a row builder needs: who asks, for which export, with which options."""
+
+    user: User
+    spec: ExportSpec
+    parameters: dict[str, Any]
+    masked: bool = True
+    purpose: str = ""
+
+
+# -- converters (named in the catalogue) ----------------------------------------------
+
+
+def _label(choices: Any) -> Callable[[object], str | None]:
+    labels: dict[object, str] = dict(choices.choices)
+    return lambda value: labels.get(value, value or None) if value is not None else None  # type: ignore[arg-type]
+
+
+def _yes_no(value: object) -> str | None:
+    return None if value is None else ("Y" if value else "N")
+
+
+def _full_name(first: object, last: object) -> str | None:
+    return " ".join(str(part) for part in (first, last) if part) or None
+
+
+def _pacific_date(value: object) -> date | None:
+    return value.astimezone(PACIFIC).date() if isinstance(value, datetime) else None
+
+
+CONVERTERS: dict[str, Callable[..., object]] = {
+    "program": _label(Program),
+    "metal_tier": _label(MetalTier),
+    "enrollment_status": _label(EnrollmentStatus),
+    "binder_status": _label(BinderStatus),
+    "coverage": _label(Coverage),
+    "event_type": _label(EventType),
+    "role": _label(Role),
+    "certification": _label(CertificationStatus),
+    "source": _label(Source),
+    "yes_no": _yes_no,
+    "full_name": _full_name,
+    "pacific_date": _pacific_date,
+}
+
+_MASKED: dict[Mask, Callable[[Any], str]] = {
+    Mask.SSN: lambda last4: mask_ssn(last4 or None),
+    Mask.DOB: mask_dob,
+    Mask.INCOME: mask_income,
+}
+
+
+def _clear_ssn(value: str) -> str | None:
+    return f"{value[:3]}-{value[3:5]}-{value[5:]}" if len(value) == 9 else value or None
+
+
+_REVEALED: dict[Mask, Callable[[str], object]] = {
+    Mask.SSN: _clear_ssn,
+    Mask.DOB: lambda value: date.fromisoformat(value) if value else None,
+    Mask.INCOME: lambda value: Decimal(value) if value else None,
+}
+
+
+def columns(spec: ExportSpec, *, masked: bool) -> list[Column]:
+    """The writer's columns: a masked PII column holds text (the mask), not a date."""
+    return [
+        Column(f.header, "text" if (f.mask and masked) else f.kind, width=_width(f))
+        for f in spec.fields
+    ]
+
+
+def _width(f: Field) -> int | None:
+    return 22 if f.mask else None
+
+
+# -- scope ------------------------------------------------------------------------------
+
+
+def scoped_households(request: Request) -> QuerySet[Household]:
+    """The households the export may cover: the requester's scope, still in the book."""
+    households = households_visible_to(request.user).filter(lost_at__isnull=True)
+    agent_id = request.parameters.get("agent_id")
+    if agent_id is not None:
+        households = households.filter(agent_id=agent_id)
+    return households
+
+
+def visible_events(user: User) -> QuerySet[ChangeEvent]:
+    """Change events scoped like households: an agent's own, else the agencies in scope."""
+    if not user.is_active or user.agency_id is None:
+        return ChangeEvent.objects.none()
+    if user.role == Role.AGENT:
+        return ChangeEvent.objects.filter(agent=user, agency_id=user.agency_id)
+    return ChangeEvent.objects.filter(agency_id__in=visible_agency_ids(user))
+
+
+def months_ago(today: date, months: int) -> date:
+    """The same day `months` calendar months earlier (clamped to the month's length)."""
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    for day in range(today.day, 0, -1):
+        try:
+            return date(year, month + 1, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# -- base querysets, one per catalogue `base` -------------------------------------------
+
+
+@dataclass
+class Base:
+    """The base rows and the key that side querysets are merged on."""
+
+    queryset: QuerySet[Any]
+    order: tuple[Any, ...]
+    key: str  # path of the household id in the base rows
+
+
+def _member_base(request: Request) -> Base:
+    members = Member.objects.filter(household__in=scoped_households(request).values("pk"))
+    return Base(members, ("household_id", "-is_primary", "id"), "household_id")
+
+
+def _enrollment_base(request: Request) -> Base:
+    households = scoped_households(request)
+    if not request.parameters.get("include_archived"):
+        households = households.filter(archived=False)
+    enrollments = Enrollment.objects.filter(household__in=households.values("pk"))
+    exchange = request.parameters.get("exchange", "on")
+    if exchange in ("on", "off"):
+        enrollments = enrollments.filter(on_exchange=exchange == "on")
+    if start := request.parameters.get("date_from"):
+        enrollments = enrollments.filter(effective_date__gte=start)
+    if end := request.parameters.get("date_to"):
+        enrollments = enrollments.filter(effective_date__lte=end)
+    return Base(enrollments, ("household_id", "coverage", "id"), "household_id")
+
+
+def _household_base(request: Request) -> Base:
+    households = scoped_households(request)
+    if request.spec.key.startswith("aor_at_risk"):
+        aor = ChangeEvent.objects.filter(type__in=AOR_EVENTS).values("household_id")
+        households = households.filter(Q(aor_at_risk_at__isnull=False) | Q(pk__in=aor))
+    else:
+        households = households.filter(ede_permission_lost_at__isnull=False)
+    return Base(households, ("id",), "id")
+
+
+def _follow_up_base(request: Request) -> Base:
+    kind = FollowUpKind.DMI if request.spec.key.startswith("dmi") else FollowUpKind.SVI
+    since = months_ago(timezone.localdate(), FOLLOW_UP_LOOKBACK_MONTHS)
+    follow_ups = FollowUp.objects.filter(
+        household__in=scoped_households(request).values("pk"), kind=kind, due_date__gte=since
+    )
+    return Base(follow_ups, ("due_date", "id"), "household_id")
+
+
+def _event_base(request: Request) -> Base:
+    since = timezone.now() - CHANGES_WINDOW
+    events = visible_events(request.user).filter(as_of__gte=since)
+    return Base(events, ("-as_of", "id"), "household_id")
+
+
+def _user_base(request: Request) -> Base:
+    roster = enrollers_visible_to(request.user).annotate(
+        consumers=Count("households", filter=Q(households__lost_at__isnull=True))
+    )
+    return Base(roster, ("last_name", "first_name", "id"), "id")
+
+
+BASES: dict[str, Callable[[Request], Base]] = {
+    "member": _member_base,
+    "enrollment": _enrollment_base,
+    "household": _household_base,
+    "followup": _follow_up_base,
+    "event": _event_base,
+    "user": _user_base,
+}
+
+
+# -- side querysets: values of other rows of the same household -------------------------
+
+_ENROLLMENT_NAMES = (
+    "carrier",
+    "plan_name",
+    "metal_tier",
+    "plan_type",
+    "status",
+    "effective_date",
+    "end_date",
+    "gross_premium",
+    "aptc",
+    "net_premium",
+    "binder_status",
+)
+
+
+def _latest_enrollments(request: Request, coverage: str) -> QuerySet[Any]:
+    return (
+        Enrollment.objects.filter(
+            household__in=scoped_households(request).values("pk"), coverage=coverage
+        )
+        .order_by("household_id", F("effective_date").desc(nulls_last=True), "-id")
+        .values_list("household_id", *_ENROLLMENT_NAMES)
+    )
+
+
+def _open_verifications() -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(
+        household=OuterRef("pk"),
+        kind__in=[FollowUpKind.DMI, FollowUpKind.SVI],
+        resolved_at__isnull=True,
+    )
+
+
+def _household_facts(request: Request) -> QuerySet[Any]:
+    """Per household: members applying, delegation start, open verifications."""
+    applying = (
+        Member.objects.filter(household=OuterRef("pk"), applying=True)
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    delegated = (
+        Delegation.objects.filter(household=OuterRef("pk"), status=DelegationStatus.ACTIVE)
+        .order_by(F("started_at").desc(nulls_last=True))
+        .values("started_at")[:1]
+    )
+    open_items = _open_verifications().values("household").annotate(n=Count("pk")).values("n")
+    earliest = _open_verifications().values("household").annotate(d=Min("due_date")).values("d")
+    return (
+        scoped_households(request)
+        .order_by("pk")
+        .annotate(
+            members_enrolled=Subquery(applying),
+            delegated_at=Subquery(delegated),
+            outstanding=Coalesce(Subquery(open_items), 0),
+            verification_due=Subquery(earliest),
+        )
+        .values_list("pk", "members_enrolled", "delegated_at", "verification_due", "outstanding")
+    )
+
+
+def _latest_aor_events(request: Request) -> QuerySet[Any]:
+    return (
+        ChangeEvent.objects.filter(
+            household__in=scoped_households(request).values("pk"), type__in=AOR_EVENTS
+        )
+        .order_by("household_id", "-as_of", "-id")
+        .values_list("household_id", "type", "old", "new", "as_of")
+    )
+
+
+@dataclass(frozen=True)
+class SideSpec:
+    names: tuple[str, ...]
+    rows: Callable[[Request], QuerySet[Any]]
+
+
+SIDES: dict[str, SideSpec] = {
+    "health": SideSpec(_ENROLLMENT_NAMES, lambda r: _latest_enrollments(r, Coverage.HEALTH)),
+    "dental": SideSpec(_ENROLLMENT_NAMES, lambda r: _latest_enrollments(r, Coverage.DENTAL)),
+    "household": SideSpec(
+        ("members_enrolled", "delegated_at", "verification_due", "outstanding"), _household_facts
+    ),
+    "aor": SideSpec(("type", "old", "new", "as_of"), _latest_aor_events),
+}
+
+
+class _Side:
+    """A side queryset read in step with the base rows, both ordered by household id.
+
+    Several side rows may share a household: the first (its ordering puts the wanted
+    one first) answers, the rest are skipped.
+    """
+
+    def __init__(self, rows: Iterator[Row], width: int) -> None:
+        self._rows = rows
+        self._current: Row | None = next(rows, None)
+        self._blank: Row = (None,) * width
+
+    def values_for(self, key: object) -> Row:
+        while self._current is not None and self._current[0] < key:  # type: ignore[operator]
+            self._current = next(self._rows, None)
+        if self._current is not None and self._current[0] == key:
+            return self._current[1:]
+        return self._blank
+
+
+# -- assembling rows ---------------------------------------------------------------------
+
+
+def _getter(f: Field, index: dict[str, int], masked: bool) -> Callable[[Row], object]:
+    """Read one cell from the assembled values (base, then sides, then the revealed row)."""
+    if not f.paths:
+        return lambda _: None
+    if f.mask and not masked:
+        reveal = _REVEALED[f.mask]
+        field_name = f.mask.value
+        return lambda values: reveal(values[-1].get(field_name, ""))  # type: ignore[attr-defined]
+    positions = [index[path] for path in f.paths]
+    convert: Callable[..., object] | None = _MASKED[f.mask] if f.mask else CONVERTERS.get(f.convert)
+    if len(positions) == 1:
+        (at,) = positions
+        if convert is None:
+            return lambda values: values[at]
+        return lambda values: convert(values[at])
+    assert convert is not None, f"{f.header}: several paths need a converter"
+    return lambda values: convert(*[values[at] for at in positions])
+
+
+def count(request: Request) -> int:
+    """How many rows the export will have (for a progress bar)."""
+    return BASES[request.spec.base](request).queryset.count()
+
+
+def rows(request: Request) -> Iterator[Row]:
+    """The export's rows as tuples in catalogue column order, streamed."""
+    base = BASES[request.spec.base](request)
+    paths = [p for f in request.spec.fields for p in f.paths if "." not in p]
+    base_paths = list(dict.fromkeys([base.key, "id", *paths]))
+    index = {path: at for at, path in enumerate(base_paths)}
+    sides: list[_Side] = []
+    prefixes = [p.split(".")[0] for f in request.spec.fields for p in f.paths if "." in p]
+    for prefix in dict.fromkeys(prefixes):
+        spec = SIDES[prefix]
+        start = len(index)
+        index.update({f"{prefix}.{name}": start + at for at, name in enumerate(spec.names)})
+        sides.append(_Side(spec.rows(request).iterator(chunk_size=CHUNK_SIZE), len(spec.names)))
+    getters = [_getter(f, index, request.masked) for f in request.spec.fields]
+    ordered = base.queryset.order_by(*base.order)
+    stream = ordered.values_list(*base_paths).iterator(chunk_size=CHUNK_SIZE)
+    revealed = _revealed(request, ordered)
+    for values in stream:
+        key = values[0]
+        for side in sides:
+            values += side.values_for(key)
+        if revealed is not None:
+            opened = next(revealed)
+            if opened["member_id"] != values[1]:
+                raise RuntimeError("The revealed rows are out of step with the export rows")
+            values += (opened,)
+        yield tuple([get(values) for get in getters])
+
+
+def _revealed(request: Request, ordered: QuerySet[Any]) -> Iterator[Any] | None:
+    """The decrypted PII of each base member, in base order; None for a masked export."""
+    masks = [f.mask for f in request.spec.fields if f.mask]
+    if request.masked or not masks:
+        return None
+    if request.spec.base != "member":
+        raise ValueError(f"{request.spec.title} cannot be exported unmasked")
+    fields: list[RowField] = [mask.value for mask in masks]
+    members = ordered.only("id", "household_id", "ssn_encrypted", "dob_encrypted")
+    return reveal_rows(
+        actor=request.user,
+        members=members.iterator(chunk_size=CHUNK_SIZE),
+        fields=fields,
+        purpose=request.purpose,
+    )
