@@ -1,0 +1,162 @@
+"""Timing whole processes with hyperfine, and the databases they run against.
+
+Each timed command is `python -m openbob.bench.worker ...`, run by Debian's hyperfine
+(no shell), which reports every run; the worker itself logs its peak memory, so each
+figure has its time and its memory from the same runs. A database that a run changes
+is put back by hyperfine's `--prepare` step before every run: a file copy for SQLite,
+`CREATE DATABASE ... TEMPLATE` for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+_INHERITED = ("OPENBOB_TEST_DATABASE_URL", "DATABASE_URL")
+
+
+@dataclass
+class Timing:
+    """The runs of one command: seconds and peak memory (MiB) of each."""
+
+    label: str
+    seconds: list[float]
+    peak_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return median(self.seconds)
+
+    @property
+    def spread(self) -> str:
+        return f"{min(self.seconds):.2f}-{max(self.seconds):.2f}"
+
+    @property
+    def peak(self) -> float:
+        return max(self.peak_mb, default=0.0)
+
+
+@dataclass
+class Site:
+    """A database the benchmark imports into, and how to put it back between runs."""
+
+    name: str
+    url: str
+    data_dir: Path
+    log: Path
+    saved: str = ""
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in _INHERITED}
+        return env | {
+            "DATABASE_URL": self.url,
+            "OPENBOB_DATA_DIR": str(self.data_dir),
+            "OPENBOB_BENCH_LOG": str(self.log),
+            "OPENBOB_DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "openbob.settings",
+        }
+
+    def run(self, *args: str) -> list[dict[str, object]]:
+        """Run a worker task to completion; returns the log lines it added."""
+        before = _lines(self.log)
+        subprocess.run(worker(*args), env=self.env(), check=True)
+        return _lines(self.log)[len(before) :]
+
+    def save(self) -> None:
+        """Remember the database as it is now, for `restore`."""
+        if self.name == "SQLite":
+            self.saved = f"{self._sqlite_file()}.saved"
+            subprocess.run(worker("restore-sqlite", self._sqlite_file(), self.saved), check=True)
+        else:
+            self.saved = f"{self._database()}_saved"
+            subprocess.run(
+                worker("restore-postgres", self._admin_url(), self._database(), self.saved),
+                check=True,
+            )
+
+    def restore(self) -> list[str]:
+        """The command that puts the saved database back."""
+        if self.name == "SQLite":
+            return worker("restore-sqlite", self.saved, self._sqlite_file())
+        return worker("restore-postgres", self._admin_url(), self.saved, self._database())
+
+    def _sqlite_file(self) -> str:
+        return self.url.removeprefix("sqlite:///")
+
+    def _database(self) -> str:
+        return urlsplit(self.url).path.lstrip("/")
+
+    def _admin_url(self) -> str:
+        return urlunsplit(urlsplit(self.url)._replace(path="/postgres"))
+
+
+def worker(*args: str) -> list[str]:
+    return [sys.executable, "-m", "openbob.bench.worker", *args]
+
+
+def sqlite_site(work: Path, name: str) -> Site:
+    folder = work / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("openbob.sqlite3*"):
+        stale.unlink()
+    return Site(
+        "SQLite", f"sqlite:///{folder / 'openbob.sqlite3'}", work / "data", work / "log.jsonl"
+    )
+
+
+def postgres_site(server: str, work: Path, name: str) -> Site:
+    """A fresh database on `server` (any database URL of it)."""
+    site = Site(
+        "PostgreSQL",
+        urlunsplit(urlsplit(server)._replace(path=f"/{name}")),
+        work / "data",
+        work / "log.jsonl",
+    )
+    with psycopg.connect(site._admin_url(), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}_saved" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return site
+
+
+def postgres_reachable(url: str) -> str | None:
+    """The server's version string, or None when it cannot be reached."""
+    try:
+        with psycopg.connect(
+            urlunsplit(urlsplit(url)._replace(path="/postgres")), connect_timeout=5
+        ) as db:
+            row = db.execute("SHOW server_version").fetchone()
+    except psycopg.OperationalError:
+        return None
+    return str(row[0]) if row else None
+
+
+def hyperfine(
+    label: str, site: Site, args: list[str], *, runs: int, warmup: int = 0, restore: bool = False
+) -> Timing:
+    """Time `worker(*args)` with hyperfine; `restore` puts the saved database back first."""
+    export = site.log.with_name(f"hyperfine-{len(_lines(site.log))}.json")
+    command = ["hyperfine", "-N", "--style", "basic", "--runs", str(runs), "--warmup", str(warmup)]
+    if restore:
+        command += ["--prepare", shlex.join(site.restore())]
+    command += ["--export-json", str(export), "--command-name", label, shlex.join(worker(*args))]
+    before = len(_lines(site.log))
+    subprocess.run(command, env=site.env(), check=True)
+    result = json.loads(export.read_text())["results"][0]
+    logged = _lines(site.log)[before + warmup :]
+    return Timing(label, list(result["times"]), [float(str(line["peak_mb"])) for line in logged])
+
+
+def _lines(log: Path) -> list[dict[str, object]]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]

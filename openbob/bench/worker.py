@@ -1,0 +1,146 @@
+"""The processes the benchmark times: `python -m openbob.bench.worker TASK [ARGS]`.
+
+Every figure is a whole process, as in perf.md: interpreter start, imports, the work
+and exit. Each task appends its peak resident memory to the file named by
+OPENBOB_BENCH_LOG, so memory comes from the very runs that are timed.
+
+Tasks:
+
+* ``calamine PATH``: python-calamine alone reads the workbook into Python rows (the
+  baseline every import is compared with);
+* ``read PATH``: the sources adapter streams the typed rows, nothing is written;
+* ``setup``: migrate, then an agency with a manager to import as;
+* ``import PATH``: `import_file` as that manager (the database is the environment's);
+* ``compare N``: two snapshots of N households, then their comparison, timed inside
+  the process (median of three, rolled back each time);
+* ``restore-sqlite BASE TARGET`` and ``restore-postgres URL TEMPLATE TARGET``: put a
+  database back in its saved state before a timed run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+MANAGER = "bench.manager@openbob.invalid"
+LARGE = {
+    "max_bytes": 4 * 1024**3,
+    "max_uncompressed_bytes": 8 * 1024**3,
+    "max_cells": 400_000_000,
+}
+"""Limits for the benchmark's deliberately large files (the defaults suit uploads)."""
+
+
+def main(argv: list[str]) -> int:
+    task, *args = argv
+    tasks: dict[str, Callable[..., object]] = {
+        "calamine": calamine,
+        "read": read,
+        "setup": setup,
+        "import": import_one,
+        "compare": compare,
+        "restore-sqlite": restore_sqlite,
+        "restore-postgres": restore_postgres,
+    }
+    outcome = tasks[task](*args)
+    _log(task, outcome)
+    return 0
+
+
+def _log(task: str, outcome: object) -> None:
+    log = os.environ.get("OPENBOB_BENCH_LOG")
+    if not log or task.startswith("restore"):
+        return
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with Path(log).open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"task": task, "peak_mb": peak_mb, "outcome": outcome}) + "\n")
+
+
+def calamine(path: str) -> int:
+    from python_calamine import CalamineWorkbook
+
+    return len(CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python())
+
+
+def read(path: str) -> int:
+    from openbob.sources.detect import read as open_source
+    from openbob.sources.safety import Limits
+
+    with open_source(path, limits=Limits(**LARGE)) as source:
+        return sum(1 for _ in source)
+
+
+def _django() -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openbob.settings")
+    django.setup()
+
+
+def setup() -> str:
+    _django()
+    from django.core.management import call_command
+
+    from openbob.accounts.models import User
+    from openbob.accounts.roles import Role
+    from openbob.agencies.services import create_agency
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(email=MANAGER).exists():
+        agency = create_agency(name="Benchmark Agency")
+        User.objects.create_user(
+            MANAGER,
+            None,
+            first_name="Bench",
+            last_name="Manager",
+            agency=agency,
+            role=Role.AGENCY_MANAGER,
+        )
+    return "ready"
+
+
+def import_one(path: str) -> dict[str, object]:
+    _django()
+    from openbob.accounts.models import User
+    from openbob.imports.pipeline import import_file
+    from openbob.sources.safety import Limits
+
+    manager = User.objects.select_related("agency").get(email=MANAGER)
+    assert manager.agency is not None
+    result = import_file(
+        actor=manager, agency=manager.agency, path=Path(path), limits=Limits(**LARGE)
+    )
+    if not result.ok:
+        print(result.message, file=sys.stderr)
+        raise SystemExit(1)
+    return {"status": str(result.status), "rows": result.rows, **result.counts}
+
+
+def compare(households: str) -> dict[str, object]:
+    _django()
+    from openbob.bench.snapshots import time_comparison
+
+    return time_comparison(int(households))
+
+
+def restore_sqlite(base: str, target: str) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(target + suffix).unlink(missing_ok=True)
+    shutil.copyfile(base, target)
+
+
+def restore_postgres(url: str, template: str, target: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{target}" TEMPLATE "{template}"')
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
