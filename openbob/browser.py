@@ -47,15 +47,29 @@ def chromium_page(base_url: str) -> Iterator[Page]:
     """A fresh browser context and page whose relative URLs resolve against `base_url`."""
     from playwright.sync_api import sync_playwright
 
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls from the test thread
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+    # Playwright's sync API runs an event loop in this thread, and the test's own ORM
+    # calls would then trip Django's async guard; lifted only while the page lives, so
+    # that nothing else (a subprocess running `check --deploy`, say) inherits it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
+            )
+            context = browser.new_context(
+                base_url=base_url, viewport={"width": 1366, "height": 900}
+            )
+            try:
+                yield context.new_page()
+            finally:
+                context.close()
+                browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def screenshot(page: Page, name: str) -> None:

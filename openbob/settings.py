@@ -89,6 +89,10 @@ def _database() -> dict[str, Any]:
     default_url = f"sqlite:///{DATA_DIR / 'openbob.sqlite3'}"
     url = env("OPENBOB_TEST_DATABASE_URL") or env("DATABASE_URL", default_url)
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    if test_name := env("OPENBOB_TEST_DATABASE_NAME"):
+        # Lets two test runs share one PostgreSQL server without dropping each other's
+        # test database (pytest-django names it test_<NAME> otherwise).
+        config["TEST"] = {"NAME": test_name}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "init_command": (
