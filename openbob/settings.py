@@ -162,6 +162,11 @@ OPENBOB_EXPORT_LINK_SECONDS = int(env("OPENBOB_EXPORT_LINK_SECONDS", "3600"))
 OPENBOB_EXPORT_RETENTION_HOURS = int(env("OPENBOB_EXPORT_RETENTION_HOURS", "24"))
 OPENBOB_EXPORT_LEASE_SECONDS = int(env("OPENBOB_EXPORT_LEASE_SECONDS", "900"))
 
+# Uploads: the largest request body accepted, and up to which size a file is imported
+# inside the request (larger ones go to the worker).
+OPENBOB_UPLOAD_MAX_BYTES = int(env("OPENBOB_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
+OPENBOB_IMPORT_INLINE_MAX_BYTES = int(env("OPENBOB_IMPORT_INLINE_MAX_BYTES", str(5 * 1024 * 1024)))
+
 EMAIL_HOST = env("OPENBOB_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = int(env("OPENBOB_SMTP_PORT", "25"))
 EMAIL_HOST_USER = env("OPENBOB_SMTP_USER")
