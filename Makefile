@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
-DEMO_ENV := OPENBOB_DEMO=1 OPENBOB_DATA_DIR=$(CURDIR)/var/demo
 HOST ?= 127.0.0.1:8000
+DEMO_ENV := OPENBOB_DEMO=1 OPENBOB_DATA_DIR=$(CURDIR)/var/demo OPENBOB_SITE_URL=http://$(HOST)
 PYTEST_ARGS ?=
 
 .PHONY: install demo test lint typecheck unit bench lock clean
@@ -46,9 +46,9 @@ lint: install
 typecheck: install
 	OPENBOB_DATA_DIR=$(CURDIR)/var/test $(BIN)/mypy openbob
 
-## Benchmarks: writes docs/benchmarks.md.
+## Benchmarks: writes docs/benchmarks.md (e.g. BENCH="--quick --only imports").
 bench: install
-	OPENBOB_DATA_DIR=$(CURDIR)/var/bench $(BIN)/python -m openbob.bench
+	OPENBOB_DATA_DIR=$(CURDIR)/var/bench $(BIN)/python -m openbob.bench $(BENCH)
 
 ## Re-pin every dependency (with hashes) after editing requirements*.in.
 lock:

@@ -63,5 +63,6 @@ class Command(BaseCommand):
             "  OPENBOB_DEMO=1 OPENBOB_DATA_DIR=var/demo .venv/bin/bob demo_code EMAIL"
         )
         console.print(
-            f"Sign in as the agency manager: [bold]{DEMO_MANAGER}[/bold] at http://127.0.0.1:8000/"
+            f"Sign in as the agency manager: [bold]{DEMO_MANAGER}[/bold] at "
+            f"{settings.SITE_URL}/"
         )
