@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1:8000
 DEMO_ENV := OPENBOB_DEMO=1 OPENBOB_DATA_DIR=$(CURDIR)/var/demo OPENBOB_SITE_URL=http://$(HOST)
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install demo test lint typecheck unit bench lock clean
 

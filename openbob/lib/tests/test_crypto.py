@@ -63,7 +63,12 @@ def test_it_rejects_a_token_with_any_character_changed(data: st.DataObject) -> N
     ring = rotated_ring()
     token = ring.encrypt("1980-02-29")
     position = data.draw(st.integers(0, len(token) - 1))
-    replacement = data.draw(st.sampled_from(TOKEN_ALPHABET).filter(lambda c: c != token[position]))
+    # The nonce is random, so the character at `position` differs between runs: draw a
+    # shift instead of filtering on it, or hypothesis sees data generation change.
+    shift = data.draw(st.integers(1, len(TOKEN_ALPHABET) - 1))
+    replacement = TOKEN_ALPHABET[
+        (TOKEN_ALPHABET.index(token[position]) + shift) % len(TOKEN_ALPHABET)
+    ]
     with pytest.raises(DecryptionError):
         ring.decrypt(token[:position] + replacement + token[position + 1 :])
 
