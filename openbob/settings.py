@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "openbob.imports",
     "openbob.api",
     "openbob.exports",
+    "openbob.scheduling",
     "openbob.portal",
 ]
 
