@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection
 from django.test import Client
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from openbob.audit import guard
-from openbob.testing import Personas, build_personas, sign_in
+from openbob.testing import Personas, SmtpInbox, build_personas, sign_in
 
 
 @pytest.fixture
@@ -27,6 +30,24 @@ def csrf_client() -> Client:
 def client_as(client: Client):  # type: ignore[no-untyped-def]
     """`client_as(user)` signs the test client in as `user` (password + MFA passed)."""
     return lambda user: sign_in(client, user)
+
+
+@pytest.fixture
+def smtp(settings: SettingsWrapper) -> Iterator[SmtpInbox]:
+    """A real SMTP server on loopback, and Django's SMTP backend pointed at it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.test import Client
 
@@ -129,3 +130,14 @@ def sign_in(client: Client, user: User) -> Client:
     session[MFA_VERIFIED] = True
     session.save()
     return client
+
+
+class SmtpInbox:
+    """What the loopback aiosmtpd server of the `smtp` fixture received."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         if not (options["batch"] or options["no_scheduler"]):
             ticker.start(stop)
         try:
-            call_command("db_worker", "--interval", "1", *extra)
+            # No autoreload child: a signal to `bob worker` must reach the loop itself.
+            call_command("db_worker", "--interval", "1", "--no-reload", *extra)
         finally:
             stop.set()
