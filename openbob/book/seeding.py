@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import cast
 
@@ -27,12 +27,14 @@ from openbob.book.choices import (
     Coverage,
     DelegationStatus,
     EnrollmentStatus,
+    FollowUpKind,
     MetalTier,
     PlanType,
     Program,
     Source,
 )
-from openbob.book.models import Delegation, Enrollment, Household, Member
+from openbob.book.listing import agent_sort_name
+from openbob.book.models import Delegation, Enrollment, FollowUp, Household, Member
 from openbob.book.pii import encrypt_dob, encrypt_income, encrypt_text, identity_index, ssn_index
 
 BATCH = 2_000
@@ -56,6 +58,31 @@ TIERS = (
     MetalTier.PLATINUM,
     MetalTier.MINIMUM,
 )
+COPAYS: dict[str, tuple[int, ...]] = {
+    MetalTier.MINIMUM: (0,),
+    MetalTier.BRONZE: (65, 60),
+    MetalTier.SILVER: (50, 45),
+    MetalTier.SILVER_73: (50, 35),
+    MetalTier.SILVER_87: (15, 10),
+    MetalTier.SILVER_94: (5, 10),
+    MetalTier.GOLD: (35, 30),
+    MetalTier.PLATINUM: (15, 20),
+}
+DEDUCTIBLES: dict[str, tuple[int, ...]] = {
+    MetalTier.MINIMUM: (9200,),
+    MetalTier.BRONZE: (5800, 6300),
+    MetalTier.SILVER: (5200, 5400),
+    MetalTier.SILVER_73: (3700, 3800),
+    MetalTier.SILVER_87: (1400, 1500),
+    MetalTier.SILVER_94: (0, 75),
+    MetalTier.GOLD: (0,),
+    MetalTier.PLATINUM: (0,),
+}
+DMI_TYPES = ("Income", "Citizenship", "Immigration status", "SSN", "Incarceration")
+SVI_TYPES = ("Loss of coverage", "Move", "Marriage")
+FOLLOW_UP_SHARE = 0.125
+AT_RISK_SHARE = 0.03
+PENDING_SHARE = 0.01
 RELATIONSHIPS = ("Spouse", "Child", "Child", "Parent", "Other")
 LANGUAGES = ("English", "English", "English", "Spanish", "Spanish", "Chinese", "Vietnamese")
 
@@ -177,13 +204,15 @@ def _build_households(
     while done < total:
         size = min(BATCH, total - done)
         households = [_household(rng, pools, agents, done + i) for i in range(size)]
+        enrollments = [_enrollments(rng, hh) for hh in households]
+        follow_ups = [_follow_ups(rng, hh, now) for hh in households]
+        for hh, own, items in zip(households, enrollments, follow_ups, strict=True):
+            _summarise(hh, own, items)
         Household.objects.bulk_create(households, batch_size=BATCH)
         members: list[Member] = []
-        enrollments: list[Enrollment] = []
         delegations: list[Delegation] = []
         for hh in households:
             members.extend(_members(rng, pools, hh))
-            enrollments.extend(_enrollments(rng, hh))
             delegations.append(
                 Delegation(
                     household=hh,
@@ -194,11 +223,70 @@ def _build_households(
                     source=Source.SEED,
                 )
             )
+            if rng.random() < PENDING_SHARE:
+                delegations.append(_pending_request(rng, hh, agents, now))
         Member.objects.bulk_create(members, batch_size=BATCH)
-        Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
+        Enrollment.objects.bulk_create([e for own in enrollments for e in own], batch_size=BATCH)
+        FollowUp.objects.bulk_create([f for own in follow_ups for f in own], batch_size=BATCH)
         Delegation.objects.bulk_create(delegations, batch_size=BATCH)
         done += size
         yield done
+
+
+def _summarise(hh: Household, enrollments: list[Enrollment], follow_ups: list[FollowUp]) -> None:
+    """Fill the household's list row from what was just generated (see `book.listing`)."""
+    hh.agent_name = agent_sort_name(hh.agent)
+    hh.open_follow_ups = sum(1 for f in follow_ups if f.resolved_at is None)
+    health = next((e for e in enrollments if e.coverage == Coverage.HEALTH), None)
+    if health is None:
+        return
+    hh.current_plan_name = health.plan_name
+    hh.current_plan_type = health.plan_type
+    hh.current_metal_tier = health.metal_tier
+    hh.current_carrier = health.carrier
+    hh.current_status = health.status
+    hh.current_effective_date = health.effective_date
+    hh.current_premium = health.net_premium or Decimal("0")
+    hh.current_office_visit_copay = health.office_visit_copay or Decimal("0")
+    hh.current_generic_drug_copay = health.generic_drug_copay or Decimal("0")
+    hh.current_deductible = health.deductible or Decimal("0")
+
+
+def _follow_ups(rng: random.Random, hh: Household, now: datetime) -> list[FollowUp]:
+    """About one household in eight has a DMI or SVI; a third of those are resolved."""
+    if rng.random() >= FOLLOW_UP_SHARE:
+        return []
+    kind = rng.choice([FollowUpKind.DMI, FollowUpKind.DMI, FollowUpKind.SVI])
+    opened = now - timedelta(days=rng.randint(5, 80))
+    resolved = opened + timedelta(days=rng.randint(1, 4)) if rng.random() < 1 / 3 else None
+    return [
+        FollowUp(
+            household=hh,
+            kind=kind,
+            issue_type=rng.choice(DMI_TYPES if kind == FollowUpKind.DMI else SVI_TYPES),
+            status="Resolved" if resolved else "Documents needed",
+            due_date=(opened + timedelta(days=90)).date(),
+            source=Source.SEED,
+            opened_at=opened,
+            resolved_at=resolved,
+        )
+    ]
+
+
+def _pending_request(
+    rng: random.Random, hh: Household, agents: Sequence[User], now: datetime
+) -> Delegation:
+    """A consumer asking to be delegated to another agent of the same agency."""
+    colleagues = [a for a in agents if a.agency_id == hh.agency_id and a.pk != hh.agent_id]
+    agent = rng.choice(colleagues or list(agents))
+    return Delegation(
+        household=hh,
+        agency_id=cast(int, agent.agency_id),
+        agent=agent,
+        status=DelegationStatus.PENDING,
+        requested_at=now - timedelta(hours=rng.randint(1, 240)),
+        source=Source.SEED,
+    )
 
 
 def _household(rng: random.Random, pools: _Pools, agents: Sequence[User], n: int) -> Household:
@@ -206,7 +294,9 @@ def _household(rng: random.Random, pools: _Pools, agents: Sequence[User], n: int
     program = rng.choices(list(Program)[:3], weights=[80, 8, 12])[0]
     last = rng.choice(pools.last)
     first = rng.choice(pools.first)
+    flagged = rng.random() < AT_RISK_SHARE
     return Household(
+        aor_at_risk_at=timezone.now() if flagged else None,
         agency_id=agent.agency_id,
         agent=agent,
         case_number=f"{rng.randint(10**9, 10**10 - 1)}",
@@ -272,17 +362,21 @@ def _enrollments(rng: random.Random, hh: Household) -> list[Enrollment]:
     year = hh.application_year or 2026
     carrier = rng.choice(CARRIERS)
     tier = rng.choice(TIERS)
+    plan_type = rng.choice(list(PlanType))
     health = Enrollment(
         household=hh,
         coverage=Coverage.HEALTH,
         carrier=carrier,
-        plan_name=f"{carrier.split()[0]} {tier.label} {rng.choice(list(PlanType))}",
+        plan_name=f"{carrier.split()[0]} {tier.label} {plan_type}",
         hios_plan_id=_hios_id(rng),
         metal_tier=tier,
-        plan_type=rng.choice(list(PlanType)),
+        plan_type=plan_type,
         gross_premium=gross,
         aptc=aptc,
         net_premium=gross - aptc,
+        office_visit_copay=Decimal(rng.choice(COPAYS[tier])),
+        generic_drug_copay=Decimal(rng.choice((5, 10, 15, 19))),
+        deductible=Decimal(rng.choice(DEDUCTIBLES[tier])),
         effective_date=date(year, 1, 1),
         end_date=date(year, 12, 31),
         status=rng.choices(list(EnrollmentStatus), weights=[10, 80, 5, 5])[0],

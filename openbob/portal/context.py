@@ -17,4 +17,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_can_view_roster": user.can(Perm.VIEW_ROSTER),
         "nav_can_view_audit": user.can(Perm.VIEW_AUDIT),
         "nav_can_manage_agency": user.can(Perm.MANAGE_AGENCY),
+        "nav_can_transfer": user.can(Perm.TRANSFER_DELEGATION),
     }

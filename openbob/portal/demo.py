@@ -16,6 +16,7 @@ from openbob.accounts.models import User
 from openbob.accounts.roles import Role
 from openbob.agencies.models import Agency
 from openbob.agencies.services import create_agency
+from openbob.book.listing import refresh_all
 from openbob.imports.ordering import import_order
 from openbob.imports.pipeline import ImportResult, import_file
 from openbob.sources.generate import generate, snapshot_time
@@ -64,6 +65,8 @@ def build_demo(
             build.results.append(
                 import_file(actor=manager, agency=agency, path=path, as_of=snapshot_time(week.week))
             )
+    # The import pipeline does not yet keep the Active Consumers row up to date.
+    refresh_all()
     for user in User.objects.filter(agency__path__startswith=agency.path):
         user.set_password(password)
         user.save(update_fields=["password"])

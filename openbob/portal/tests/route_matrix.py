@@ -23,7 +23,12 @@ GET    portal:household     b      404   404 404  404 404   200     302
 POST   portal:reveal        a      200   200 403  404 200   404     302
 POST   portal:reveal        a1     200   404 404  200 404   404     302
 POST   portal:reveal        b      404   404 404  404 404   200     302
+POST   portal:note          a      302   302 403  404 302   404     302
+POST   portal:note          b      404   404 404  404 404   302     302
 GET    portal:agency        -      200   200 200  403 403   200     302
+GET    delegations:pending  -      200   200 200  200 200   200     302
+GET    delegations:tool     -      200   403 403  200 200   200     302
+POST   delegations:tool     -      200   403 403  200 200   200     302
 GET    portal:profile       -      200   200 200  200 200   200     302
 GET    audit:log            -      200   403 403  403 403   200     302
 GET    imports:upload       -      200   403 403  403 403   200     302
@@ -34,9 +39,35 @@ GET    exports:index        -      200   200 403  200 200   200     302
 GET    exports:history      -      200   200 200  200 200   200     302
 GET    exports:notifications -     200   200 200  200 200   200     302
 GET    exports:settings     -      200   403 403  403 403   200     302
+GET    reports:index        -      200   200 200  200 200   200     302
+GET    alerts:aor_badge     -      200   200 200  200 200   200     302
+GET    alerts:bell_badge    -      200   200 200  200 200   200     302
+GET    reports:new          -      200   200 200  200 200   200     302
 """
 
 OWN_TESTS = {
+    "reports:detail": "openbob/reports/tests/test_pages.py",
+    "reports:delete": "openbob/reports/tests/test_pages.py",
+    "reports:export": "openbob/reports/tests/test_pages.py",
+    "retention:cases": "openbob/retention/tests/test_pages.py",
+    "retention:dashboard": "openbob/retention/tests/test_pages.py",
+    "retention:transfer": "openbob/retention/tests/test_pages.py",
+    "retention:case": "openbob/retention/tests/test_pages.py",
+    "retention:log": "openbob/retention/tests/test_pages.py",
+    "retention:update": "openbob/retention/tests/test_pages.py",
+    "retention:export": "openbob/retention/tests/test_exporting.py",
+    "alerts:mailbox": "openbob/alerts/tests/test_pages.py",
+    "alerts:summary": "openbob/alerts/tests/test_pages.py",
+    "alerts:preferences": "openbob/alerts/tests/test_pages.py",
+    "alerts:aor": "openbob/alerts/tests/test_pages.py",
+    "alerts:bell": "openbob/alerts/tests/test_pages.py",
+    "alerts:seen": "openbob/alerts/tests/test_pages.py",
+    "portal:transfer": "openbob/portal/tests/test_change_delegation.py",
+    "portal:remove_delegation": "openbob/portal/tests/test_remove_delegation.py",
+    "delegations:accept": "openbob/delegations/tests/test_pending_requests.py",
+    "delegations:decline": "openbob/delegations/tests/test_pending_requests.py",
+    "delegations:phone": "openbob/delegations/tests/test_tool_pages.py",
+    "delegations:code": "openbob/delegations/tests/test_tool_pages.py",
     "accounts:login": "openbob/accounts/tests/test_login.py",
     "accounts:login_code": "openbob/accounts/tests/test_login_totp.py",
     "accounts:login_enrol": "openbob/accounts/tests/test_mfa_enrolment.py",

@@ -1,7 +1,8 @@
 """In real Chromium: the agency manager signs in with password and TOTP and sees the book.
 
 This is the foundation issue's walk-through (`make demo`, sign in as the manager it
-prints, see the agency's agents and book); screenshots land in docs/screens/.
+prints, see the agency's agents and book). The book screenshots come from
+`test_browser_book_flows.py`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from openbob.accounts.mfa import current_code, enrol_with_secret
 from openbob.accounts.models import User
 from openbob.book.seeding import seed
-from openbob.browser import chromium_page, screenshot
+from openbob.browser import chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -34,22 +35,18 @@ def test_the_manager_signs_in_with_totp_and_sees_agents_and_book(
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name=f"Welcome, {manager.first_name}").wait_for()
         assert page.get_by_text("Households").count() >= 1
-        screenshot(page, "home")
 
         nav = page.get_by_role("navigation", name="Main")
         nav.get_by_text("Agents", exact=True).click()
         nav.get_by_role("link", name="Agent roster").click()
         page.get_by_role("heading", name="Agents").wait_for()
         assert page.locator("table.grid tbody tr").count() >= 10
-        screenshot(page, "agents")
 
         nav.get_by_text("Agency Delegations", exact=True).click()
         nav.get_by_role("link", name="Active Consumers").click()
         page.get_by_role("heading", name="Active Consumers").wait_for()
         assert page.locator("table.grid tbody tr").count() == 50
-        screenshot(page, "consumers")
 
         page.locator("table.grid tbody tr a").first.click()
         page.get_by_role("heading", name="Members").wait_for()
         assert page.get_by_text("***-**-").count() >= 1
-        screenshot(page, "household")

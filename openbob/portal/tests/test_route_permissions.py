@@ -13,7 +13,11 @@ from openbob.portal.tests.route_matrix import OWN_TESTS, rows
 from openbob.testing import Personas, sign_in
 
 ROOT = Path(__file__).resolve().parents[3]
-FORM_DATA = {"portal:reveal": {"purpose": "renewal call"}}
+FORM_DATA = {
+    "portal:reveal": {"purpose": "renewal call"},
+    "portal:note": {"body": "Called about renewal"},
+    "delegations:tool": {"method": "case", "case": "C-NOT-ON-FILE", "disclaimers": "on"},
+}
 
 
 def api_paths() -> set[str]:

@@ -63,6 +63,5 @@ class Command(BaseCommand):
             "  OPENBOB_DEMO=1 OPENBOB_DATA_DIR=var/demo .venv/bin/bob demo_code EMAIL"
         )
         console.print(
-            f"Sign in as the agency manager: [bold]{DEMO_MANAGER}[/bold] at "
-            f"{settings.SITE_URL}/"
+            f"Sign in as the agency manager: [bold]{DEMO_MANAGER}[/bold] at {settings.SITE_URL}/"
         )
