@@ -1,0 +1,372 @@
+"""The report field catalogue: the export catalogue's column declarations, as report fields.
+
+Every report field wraps one `openbob.exports.catalogue.Field` (header, kind, meaning,
+source, masking rule), the same declaration the export legends print, and adds only
+what a report needs on top: a stable key, the label CalHEERS' My Reports uses
+("Account Name", "Enroller Contact"...), and the ORM path of the value relative to the
+report type's rows. Declarations the catalogue lacks live in `declarations`.
+
+A report type is one kind of row (Salesforce's "report type"): consumers with their
+health enrollments, members, enrollments, delegations, follow-ups, change events or
+agents. Its rows always come from `openbob.book.scoping`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from django.db.models import Count, Expression, F, FilteredRelation, Q, QuerySet, TextChoices, Value
+from django.db.models.functions import Coalesce, Concat, Trim
+
+from openbob.accounts.models import CertificationStatus, User
+from openbob.accounts.roles import Role
+from openbob.book.choices import (
+    BinderStatus,
+    Coverage,
+    DelegationStatus,
+    EnrollmentStatus,
+    FollowUpKind,
+    MetalTier,
+    Program,
+    Source,
+)
+from openbob.book.models import Delegation, Enrollment, FollowUp, Household, Member
+from openbob.book.scoping import enrollers_visible_to, households_visible_to
+from openbob.exports import catalogue
+from openbob.exports.catalogue import Field
+from openbob.exports.rowsets import visible_events
+from openbob.imports.choices import EventType
+from openbob.reports import declarations
+
+FilterKind = Literal["text", "name", "choice", "bool", "integer", "money", "date", "datetime"]
+
+# Converters named in the catalogue whose values come from a fixed vocabulary.
+CHOICES: dict[str, type[TextChoices]] = {
+    "program": Program,
+    "metal_tier": MetalTier,
+    "enrollment_status": EnrollmentStatus,
+    "binder_status": BinderStatus,
+    "coverage": Coverage,
+    "event_type": EventType,
+    "role": Role,
+    "certification": CertificationStatus,
+    "source": Source,
+    "follow_up_kind": FollowUpKind,
+    "delegation_status": DelegationStatus,
+}
+
+# CalHEERS' My Reports names for catalogue columns (job aid, "Filter Your Content").
+CALHEERS_LABELS: dict[str, str] = {
+    "Agency Name": "Account Name",
+    "Case Number": "Application Case Number",
+    "Primary Contact": "Consumer Name",
+    "FFM Application ID": "Contact Application ID",
+    "Program": "Eligibility Program",
+    "Program Type": "Eligibility Program",
+    "Agent Name": "Enroller Contact",
+    "Delegated Agent": "Enroller Contact",
+    "Application Year": "Year of Application",
+}
+
+
+@dataclass(frozen=True)
+class ReportField:
+    """One field a report may show, filter, sort or group on.
+
+    `path` is an ORM path relative to the report type's rows, or the alias of a computed
+    value (a full name) that `expression` builds when the field is used. A full name also
+    names the person's foreign key (`person`): groups are formed on that id, which is
+    cheaper than on the joined name and keeps two people of the same name apart.
+    """
+
+    key: str
+    label: str
+    column: Field
+    path: str
+    section: str
+    expression: Callable[[], Expression] | None = None
+    person: str = ""
+
+    @property
+    def masked(self) -> bool:
+        return self.column.mask is not None
+
+    @property
+    def choices(self) -> type[TextChoices] | None:
+        return CHOICES.get(self.column.convert)
+
+    @property
+    def filter_kind(self) -> FilterKind:
+        if self.column.convert == "full_name":
+            return "name"
+        if self.choices is not None:
+            return "choice"
+        if self.column.convert == "yes_no" or self.column.kind == "bool":
+            return "bool"
+        if self.column.convert == "pacific_date":
+            return "datetime"
+        kind = self.column.kind
+        if kind == "integer" or kind == "money" or kind == "date" or kind == "datetime":
+            return kind
+        return "text"
+
+    @property
+    def summable(self) -> bool:
+        return not self.masked and self.filter_kind in ("integer", "money")
+
+    @property
+    def export_column(self) -> Field:
+        """The catalogue declaration under the report's label (the legend explains it)."""
+        return replace(self.column, header=self.label)
+
+
+@dataclass(frozen=True)
+class ReportType:
+    """One kind of report row, its scoped rows and its fields."""
+
+    key: str
+    title: str
+    row: str
+    rows: Callable[[User], QuerySet[Any]]
+    fields: tuple[ReportField, ...]
+
+    def field(self, key: str) -> ReportField | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+
+def slug(label: str) -> str:
+    """`Year of Application` -> `year_of_application`: the field's stable key."""
+    return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+
+
+def column(declared: tuple[Field, ...], header: str) -> Field:
+    """The catalogue's declaration of `header` (a KeyError names catalogue drift)."""
+    for candidate in declared:
+        if candidate.header == header:
+            return candidate
+    raise KeyError(f"The export catalogue has no column {header!r}")
+
+
+def _full_name(first: str, last: str) -> Callable[[], Expression]:
+    return lambda: Trim(
+        Concat(Coalesce(F(first), Value("")), Value(" "), Coalesce(F(last), Value("")))
+    )
+
+
+def make_field(
+    declared: Field,
+    section: str,
+    rebase: Callable[[str], str] = lambda path: path,
+    *,
+    label: str = "",
+) -> ReportField:
+    """A report field from a catalogue declaration; `rebase` maps its ORM paths from the
+    export's base rows to the report type's."""
+    label = label or CALHEERS_LABELS.get(declared.header, declared.header)
+    key = slug(label)
+    paths = [rebase(path) for path in declared.paths]
+    if declared.convert == "full_name":
+        person = paths[0].rsplit("__", 1)[0]
+        return ReportField(key, label, declared, key, section, _full_name(*paths), person)
+    if len(paths) != 1 or "." in paths[0]:
+        raise ValueError(f"{declared.header}: a report field needs one ORM path")
+    return ReportField(key, label, declared, paths[0], section)
+
+
+def _fields(
+    declared: tuple[Field, ...],
+    section: str,
+    headers: tuple[str, ...] | None = None,
+    rebase: Callable[[str], str] = lambda path: path,
+) -> tuple[ReportField, ...]:
+    """Report fields of `headers` (all kept columns when None) of one catalogue tuple."""
+    chosen = (
+        [column(declared, h) for h in headers]
+        if headers is not None
+        else [f for f in declared if f.paths and all("." not in p for p in f.paths)]
+    )
+    return tuple(make_field(f, section, rebase) for f in chosen)
+
+
+# -- consumers with health enrollments (households) -------------------------------------
+
+_HEALTH = "health"
+
+
+def _household_level(path: str) -> str:
+    """Enrollment- or member-relative path -> household-relative path."""
+    if path == "household_id":
+        return "id"
+    return path.removeprefix("household__")
+
+
+def _health_level(path: str) -> str:
+    """Enrollment-relative path -> the household's health-enrollment join."""
+    if path.startswith("household"):
+        return _household_level(path)
+    return f"{_HEALTH}__{path}"
+
+
+def _consumer_rows(user: User) -> QuerySet[Household]:
+    """Households in scope still in the book, left-joined (only when used) to their health
+    enrollments: one row per household and health enrollment, one for a household
+    without any."""
+    return (
+        households_visible_to(user)
+        .filter(lost_at__isnull=True)
+        .alias(
+            **{
+                _HEALTH: FilteredRelation(
+                    "enrollments", condition=Q(enrollments__coverage=Coverage.HEALTH)
+                )
+            }
+        )
+    )
+
+
+_ENR = catalogue.ENROLLMENT_FIELDS
+CONSUMER_FIELDS: tuple[ReportField, ...] = (
+    *_fields(
+        catalogue.EDE_FIELDS,
+        "Household",
+        ("Primary Contact", "Case Number", "FFM Application ID", "Phone", "Email"),
+    ),
+    *_fields(_ENR, "Household", ("Program",), _household_level),
+    *_fields(
+        catalogue.BOOK_FIELDS, "Household", ("Application Year", "Household Size"), _household_level
+    ),
+    *_fields(_ENR, "Household", ("Archived", "Household Income"), _household_level),
+    *_fields(catalogue.AOR_FIELDS, "Household", ("At Risk Since",)),
+    *_fields(catalogue.EDE_FIELDS, "Household", ("EDE Permission Lost At",)),
+    *_fields(catalogue.BOOK_FIELDS, "Household", ("Last Updated Date",), _household_level),
+    *_fields(catalogue.EDE_FIELDS, "Agent", ("Agency Name", "Agent Name", "Agent Email")),
+    *_fields(catalogue.BOOK_FIELDS, "Agent", ("Agent License Number",), _household_level),
+    make_field(column(_ENR, "Carrier"), "Health enrollment", _health_level, label="Health Carrier"),
+    make_field(
+        column(_ENR, "Plan Name"),
+        "Health enrollment",
+        _health_level,
+        label="Health Enrollment Name",
+    ),
+    make_field(
+        column(_ENR, "Status"), "Health enrollment", _health_level, label="Health Enrollment Status"
+    ),
+    *_fields(
+        _ENR,
+        "Health enrollment",
+        (
+            "HIOS Plan ID",
+            "Metal Tier",
+            "Policy ID",
+            "Effective Date",
+            "End Date",
+            "Paid Through Date",
+            "Gross Premium",
+            "APTC",
+            "Net Premium",
+            "On Exchange",
+        ),
+        _health_level,
+    ),
+)
+
+
+# -- the other row kinds -------------------------------------------------------------
+
+
+def _in_book(user: User) -> QuerySet[Household]:
+    return households_visible_to(user).filter(lost_at__isnull=True)
+
+
+def _member_rows(user: User) -> QuerySet[Member]:
+    return Member.objects.filter(household__in=_in_book(user).values("pk"))
+
+
+def _enrollment_rows(user: User) -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(household__in=_in_book(user).values("pk"))
+
+
+def _follow_up_rows(user: User) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(household__in=_in_book(user).values("pk"))
+
+
+def _delegation_rows(user: User) -> QuerySet[Delegation]:
+    return Delegation.objects.filter(household__in=households_visible_to(user).values("pk"))
+
+
+def _agent_rows(user: User) -> QuerySet[User]:
+    return enrollers_visible_to(user).annotate(
+        consumers=Count("households", filter=Q(households__lost_at__isnull=True))
+    )
+
+
+_CASE = ("Case Number", "Primary Contact")
+
+TYPES: tuple[ReportType, ...] = (
+    ReportType(
+        key="consumers",
+        title="Consumers with health enrollments",
+        row="one row per household and health enrollment (once without one)",
+        rows=_consumer_rows,
+        fields=CONSUMER_FIELDS,
+    ),
+    ReportType(
+        key="members",
+        title="Members",
+        row="one row per member of a household",
+        rows=_member_rows,
+        fields=_fields(catalogue.BOOK_FIELDS, "Member"),
+    ),
+    ReportType(
+        key="enrollments",
+        title="Enrollments",
+        row="one row per health or dental enrollment",
+        rows=_enrollment_rows,
+        fields=_fields(_ENR, "Enrollment"),
+    ),
+    ReportType(
+        key="delegations",
+        title="Delegations",
+        row="one row per delegation step of a household",
+        rows=_delegation_rows,
+        fields=(
+            *_fields(catalogue.FOLLOW_UP_FIELDS, "Household", _CASE),
+            *_fields(
+                catalogue.FOLLOW_UP_FIELDS,
+                "Agent",
+                ("Agency Name", "Agent Name", "Agent Email"),
+                lambda p: p.removeprefix("household__"),
+            ),
+            *_fields(declarations.DELEGATION_FIELDS, "Delegation"),
+        ),
+    ),
+    ReportType(
+        key="follow_ups",
+        title="Follow-ups (DMIs, SVIs, actions)",
+        row="one row per follow-up",
+        rows=_follow_up_rows,
+        fields=(
+            make_field(declarations.FOLLOW_UP_KIND, "Follow-up"),
+            *_fields(catalogue.FOLLOW_UP_FIELDS, "Follow-up"),
+        ),
+    ),
+    ReportType(
+        key="changes",
+        title="Change events",
+        row="one row per change between two imports",
+        rows=visible_events,
+        fields=_fields(catalogue.CHANGE_FIELDS, "Change"),
+    ),
+    ReportType(
+        key="agents",
+        title="Agents",
+        row="one row per enroller",
+        rows=_agent_rows,
+        fields=_fields(catalogue.ROSTER_FIELDS, "Enroller"),
+    ),
+)
+
+BY_KEY: dict[str, ReportType] = {t.key: t for t in TYPES}
