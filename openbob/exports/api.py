@@ -46,6 +46,10 @@ class ExportIn(Schema):
     date_from: date | None = None
     date_to: date | None = None
     include_archived: bool = False
+    include_unsubmitted: bool = False
+    current: bool = Field(
+        False, description="Book of Business: live values instead of the weekly snapshot"
+    )
 
 
 class _JobFields(Schema):
@@ -72,7 +76,7 @@ class ExportJobSummary(_JobFields):
 
     @staticmethod
     def resolve_title(job: ExportJob) -> str:
-        return services.get_spec(job.kind).title
+        return services.spec_for(job).title
 
 
 class ExportJobOut(_JobFields):
@@ -83,7 +87,7 @@ class ExportJobOut(_JobFields):
 
 
 def _out(job: ExportJob, *, with_link: bool) -> dict[str, object]:
-    spec = services.get_spec(job.kind)
+    spec = services.spec_for(job)
     ready = with_link and job.status == ExportStatus.SUCCEEDED
     summary = ExportJobSummary.from_orm(job).model_dump()
     columns = [

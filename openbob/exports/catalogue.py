@@ -7,9 +7,14 @@ API, the "Legend" sheet of every .xlsx and the row builders (`openbob.exports.ro
 all read it, so a column cannot be written without being explained. It imports no
 query code, so a later report field catalogue can reuse the declarations.
 
-Snapshot: every export reflects current data (live values at the moment the file is
-written). The weekly-snapshot mode of the CalHEERS Book of Business is not built yet,
-and every file says which mode it holds.
+Snapshot: the Book of Business exports default to the weekly snapshot (the book as of
+the latest Friday 21:00 Pacific cutoff, `openbob.exports.weekly`); their "current data"
+option, and every other export, reflect live values when the file is written. Every
+file says which it holds (the Legend sheet, the title row of table layouts, the name).
+
+Public names other apps may import (read-only): `Field`, `ExportSpec`, `Mask`,
+`MASK_RULES`, `EXPORTS`, `BY_KEY`, `get`, `legend_rows`, `SNAPSHOT_MODE` and the field
+tuples (`BOOK_FIELDS`, `ENROLLMENT_FIELDS`, `CLIENT_FIELDS`, `FOLLOW_UP_FIELDS`, ...).
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from typing import Literal
 from openbob.lib.spreadsheet import Kind
 
 SNAPSHOT_MODE = "current data (live values when the file was written)"
+WEEKLY_OFFER = (
+    "the latest weekly snapshot (Friday 21:00 Pacific) by default; "
+    "'current data' exports live values instead"
+)
 
 
 class Mask(StrEnum):
@@ -38,7 +47,9 @@ MASK_RULES: dict[Mask, str] = {
 }
 
 Audience = Literal["agent", "agency"]
-Option = Literal["agent", "exchange", "date_range", "include_archived"]
+Option = Literal[
+    "agent", "current", "exchange", "date_range", "include_archived", "include_unsubmitted"
+]
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,8 @@ class ExportSpec:
     permission (managers and admin staff); "agent" exports any exporter may request,
     and hold only what the requester's scope reaches. `layout` "calheers" writes the
     CalHEERS Book of Business layout (row 1 `File Created <timestamp>`, row 2 headers).
+    `email_title` names the export in emails instead of `title` when the title holds
+    user-typed text (a saved report's name may name a consumer; mail leaves the portal).
     """
 
     key: str
@@ -84,6 +97,7 @@ class ExportSpec:
     options: tuple[Option, ...] = ()
     unmasked_allowed: bool = False
     legend_notes: tuple[str, ...] = field(default=())
+    email_title: str = ""
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -461,6 +475,46 @@ CHANGE_FIELDS: tuple[Field, ...] = (
     _text("Source", "Source file kind.", "source", "Change events"),
 )
 
+_CLIENT_PLAN_HEADERS = frozenset(
+    {
+        "Health Plan Carrier",
+        "Health Plan Name",
+        "Health Enrollment Status",
+        "Coverage Start Date",
+        "Net Premium",
+    }
+)
+
+CLIENT_FIELDS: tuple[Field, ...] = (
+    *_agency_fields(""),
+    *_household_fields(""),
+    Field("Program", "text", "Exchange program.", _HOUSEHOLD, ("program",), "program"),
+    Field("Application Year", "integer", "Plan year.", _HOUSEHOLD, ("application_year",)),
+    *(f for f in BOOK_FIELDS if f.header in _CLIENT_PLAN_HEADERS),
+    Field(
+        "Last Submission",
+        "datetime",
+        "When a source file last reported the application (OpenBoB's nearest to "
+        "HealthSherpa's last submission; the date range applies to it).",
+        _HOUSEHOLD,
+        ("source_as_of",),
+    ),
+    Field(
+        "Open Follow-ups",
+        "integer",
+        "Open DMIs and SVIs of the household.",
+        "Follow-ups",
+        ("household.outstanding",),
+    ),
+)
+
+CLIENT_FOLLOW_UP_FIELDS: tuple[Field, ...] = (
+    Field(
+        "Follow-up", "text", "DMI, SVI or another follow-up kind.", "Follow-ups", ("kind",), "kind"
+    ),
+    *FOLLOW_UP_FIELDS,
+)
+
 ROSTER_FIELDS: tuple[Field, ...] = (
     _text("First Name", "Enroller's first name.", "first_name", "Roster"),
     _text("Last Name", "Enroller's last name.", "last_name", "Roster"),
@@ -518,6 +572,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         base="member",
         fields=BOOK_FIELDS,
         layout="calheers",
+        options=("current",),
         unmasked_allowed=True,
         legend_notes=_BOOK_NOTES,
     ),
@@ -529,7 +584,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         base="member",
         fields=BOOK_FIELDS,
         layout="calheers",
-        options=("agent",),
+        options=("agent", "current"),
         unmasked_allowed=True,
         legend_notes=_BOOK_NOTES,
     ),
@@ -559,6 +614,31 @@ EXPORTS: tuple[ExportSpec, ...] = (
         audience="agency",
         base="household",
         fields=(*_agency_fields(""), *AOR_FIELDS),
+    ),
+    ExportSpec(
+        key="clients",
+        title="Clients",
+        description="Your clients with their plan, status and last submission.",
+        audience="agent",
+        base="household",
+        fields=CLIENT_FIELDS,
+        options=("date_range", "include_unsubmitted", "include_archived"),
+        legend_notes=(
+            _SCOPE_NOTE,
+            "The date range applies to Last Submission. Unsubmitted clients (no "
+            "enrollment yet) and archived ones are left out unless asked for.",
+            "3-way-call-resolved Invalid Action applications: OpenBoB keeps no Invalid "
+            "Action data yet, so no row is left out for that reason.",
+        ),
+    ),
+    ExportSpec(
+        key="client_followups",
+        title="Client follow-ups",
+        description="Every open follow-up of your clients, with contact details.",
+        audience="agent",
+        base="followup",
+        fields=CLIENT_FOLLOW_UP_FIELDS,
+        legend_notes=(_SCOPE_NOTE, "Open follow-ups of every kind, earliest due first."),
     ),
     _follow_ups("dmi_followups", "DMI", "Data matching issue"),
     _follow_ups("svi_followups", "SVI", "SEP verification issue"),
@@ -598,9 +678,15 @@ def get(key: str) -> ExportSpec | None:
     return BY_KEY.get(key)
 
 
-def legend_rows(spec: ExportSpec, *, created: str = "") -> list[tuple[str, str]]:
-    """(column, meaning) rows of the Legend sheet: snapshot and notes first, then columns."""
-    head = [("Export", spec.title), ("Snapshot", SNAPSHOT_MODE)]
+def legend_rows(
+    spec: ExportSpec, *, created: str = "", snapshot: str = ""
+) -> list[tuple[str, str]]:
+    """(column, meaning) rows of the Legend sheet: snapshot and notes first, then columns.
+
+    Without `snapshot` (the legend page) the row says what the export offers.
+    """
+    offered = WEEKLY_OFFER if "current" in spec.options else SNAPSHOT_MODE
+    head = [("Export", spec.title), ("Snapshot", snapshot or offered)]
     head += [("File created", created)] if created else []
     head += [("Note", note) for note in spec.legend_notes]
     return head + [(f.header, f"{f.meaning} Source: {f.source}. {f.masking}") for f in spec.fields]

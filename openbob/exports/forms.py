@@ -26,13 +26,20 @@ class ExportRequestForm(forms.Form):
         ],
         initial="on",
     )
+    current = forms.BooleanField(
+        required=False,
+        label="Current data (live values) instead of the weekly snapshot of Friday 21:00 Pacific",
+    )
     date_from = forms.DateField(
-        required=False, label="Effective from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        required=False, label="Effective to", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
     include_archived = forms.BooleanField(required=False, label="Include archived applications")
+    include_unsubmitted = forms.BooleanField(
+        required=False, label="Include unsubmitted applications (no enrollment yet)"
+    )
     unmasked = forms.BooleanField(
         required=False,
         label="Unmasked: show full SSNs and dates of birth (needs re-authentication)",
@@ -45,9 +52,11 @@ class ExportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         option_fields = {
             "agent": ["agent_id"],
+            "current": ["current"],
             "exchange": ["exchange"],
             "date_range": ["date_from", "date_to"],
             "include_archived": ["include_archived"],
+            "include_unsubmitted": ["include_unsubmitted"],
         }
         for option, names in option_fields.items():
             if option not in spec.options:

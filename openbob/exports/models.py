@@ -83,3 +83,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class WeeklyBook(models.Model):
+    """The Book of Business as it stood at one weekly cutoff (Friday 21:00 Pacific).
+
+    CalHEERS' Book of Business reflects the week up to Friday 21:00, and so does ours by
+    default. One row per week (unique), filled once by the periodic task; `complete`
+    turns True only when every row is in, so an export never reads a half-taken week.
+    Rows hold masked cells only: plaintext PII is never copied here.
+    """
+
+    week = models.DateField(unique=True)
+    cutoff = models.DateTimeField()
+    taken_at = models.DateTimeField(auto_now_add=True)
+    complete = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-week"]
+
+    def __str__(self) -> str:
+        return f"weekly book {self.week}"
+
+
+class WeeklyBookRow(models.Model):
+    """One consumer row of a weekly book: its scope keys and its masked cells (JSON)."""
+
+    book = models.ForeignKey(WeeklyBook, on_delete=models.CASCADE, related_name="entries")
+    household_id = models.BigIntegerField()
+    member_id = models.BigIntegerField()
+    agent_id = models.BigIntegerField(null=True)
+    cells = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["book", "household_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.book_id}/{self.member_id}"

@@ -13,14 +13,16 @@ audit row listing every revealed member before the first value is decrypted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from openbob.accounts.models import CertificationStatus, User
@@ -56,17 +58,23 @@ Row = tuple[object, ...]
 class Request:
     """What a row builder needs: who asks, for which export, with which options."""
 
-    user: User
+    user: User | None  # None: the whole book, for the weekly snapshot only
     spec: ExportSpec
     parameters: dict[str, Any]
     masked: bool = True
     purpose: str = ""
 
+    @property
+    def requester(self) -> User:
+        assert self.user is not None, "a person's export has a requester"
+        return self.user
+
 
 # -- converters (named in the catalogue) ----------------------------------------------
 
 
-def _label(choices: Any) -> Callable[[object], str | None]:
+def choice_label(choices: Any) -> Callable[[object], str | None]:
+    """A converter from a stored choice value to its label (unknown values pass through)."""
     labels: dict[object, str] = dict(choices.choices)
     return lambda value: labels.get(value, value or None) if value is not None else None  # type: ignore[arg-type]
 
@@ -84,15 +92,16 @@ def _pacific_date(value: object) -> date | None:
 
 
 CONVERTERS: dict[str, Callable[..., object]] = {
-    "program": _label(Program),
-    "metal_tier": _label(MetalTier),
-    "enrollment_status": _label(EnrollmentStatus),
-    "binder_status": _label(BinderStatus),
-    "coverage": _label(Coverage),
-    "event_type": _label(EventType),
-    "role": _label(Role),
-    "certification": _label(CertificationStatus),
-    "source": _label(Source),
+    "program": choice_label(Program),
+    "metal_tier": choice_label(MetalTier),
+    "enrollment_status": choice_label(EnrollmentStatus),
+    "binder_status": choice_label(BinderStatus),
+    "coverage": choice_label(Coverage),
+    "event_type": choice_label(EventType),
+    "role": choice_label(Role),
+    "certification": choice_label(CertificationStatus),
+    "source": choice_label(Source),
+    "kind": choice_label(FollowUpKind),
     "yes_no": _yes_no,
     "full_name": _full_name,
     "pacific_date": _pacific_date,
@@ -132,8 +141,15 @@ def _width(f: Field) -> int | None:
 
 
 def scoped_households(request: Request) -> QuerySet[Household]:
-    """The households the export may cover: the requester's scope, still in the book."""
-    households = households_visible_to(request.user).filter(lost_at__isnull=True)
+    """The households the export may cover: the requester's scope, still in the book.
+
+    The weekly snapshot (no requester) covers the whole book; each export from it is
+    scoped again through the same function when it is read.
+    """
+    if request.user is None:
+        households = Household.objects.filter(lost_at__isnull=True)
+    else:
+        households = households_visible_to(request.user).filter(lost_at__isnull=True)
     agent_id = request.parameters.get("agent_id")
     if agent_id is not None:
         households = households.filter(agent_id=agent_id)
@@ -195,6 +211,8 @@ def _enrollment_base(request: Request) -> Base:
 
 def _household_base(request: Request) -> Base:
     households = scoped_households(request)
+    if request.spec.key == "clients":
+        return Base(_clients(request, households), ("id",), "id")
     if request.spec.key.startswith("aor_at_risk"):
         aor = ChangeEvent.objects.filter(type__in=AOR_EVENTS).values("household_id")
         households = households.filter(Q(aor_at_risk_at__isnull=False) | Q(pk__in=aor))
@@ -203,7 +221,26 @@ def _household_base(request: Request) -> Base:
     return Base(households, ("id",), "id")
 
 
+def _clients(request: Request, households: QuerySet[Household]) -> QuerySet[Household]:
+    """The Clients export's options: archived and unsubmitted ones only when asked for,
+    and a date range on the last submission."""
+    if not request.parameters.get("include_archived"):
+        households = households.filter(archived=False)
+    if not request.parameters.get("include_unsubmitted"):
+        households = households.filter(pk__in=Enrollment.objects.values("household_id"))
+    if start := request.parameters.get("date_from"):
+        households = households.filter(source_as_of__date__gte=start)
+    if end := request.parameters.get("date_to"):
+        households = households.filter(source_as_of__date__lte=end)
+    return households
+
+
 def _follow_up_base(request: Request) -> Base:
+    if request.spec.key == "client_followups":
+        open_items = FollowUp.objects.filter(
+            household__in=scoped_households(request).values("pk"), resolved_at__isnull=True
+        )
+        return Base(open_items, (F("due_date").asc(nulls_last=True), "id"), "household_id")
     kind = FollowUpKind.DMI if request.spec.key.startswith("dmi") else FollowUpKind.SVI
     since = months_ago(timezone.localdate(), FOLLOW_UP_LOOKBACK_MONTHS)
     follow_ups = FollowUp.objects.filter(
@@ -214,12 +251,12 @@ def _follow_up_base(request: Request) -> Base:
 
 def _event_base(request: Request) -> Base:
     since = timezone.now() - CHANGES_WINDOW
-    events = visible_events(request.user).filter(as_of__gte=since)
+    events = visible_events(request.requester).filter(as_of__gte=since)
     return Base(events, ("-as_of", "id"), "household_id")
 
 
 def _user_base(request: Request) -> Base:
-    roster = enrollers_visible_to(request.user).annotate(
+    roster = enrollers_visible_to(request.requester).annotate(
         consumers=Count("households", filter=Q(households__lost_at__isnull=True))
     )
     return Base(roster, ("last_name", "first_name", "id"), "id")
@@ -324,6 +361,42 @@ SIDES: dict[str, SideSpec] = {
 }
 
 
+def _fetched(queryset: QuerySet[Any]) -> Iterator[list[Row]]:
+    """The rows of a `values_list` queryset, one database fetch at a time.
+
+    Django's converters (text to date, Decimal, aware datetime...) run column by column
+    over each fetch instead of row by row (`SQLCompiler.apply_converters`), which is
+    most of the cost of reading a large export. On SQLite, naive UTC datetime text is
+    parsed with `datetime.fromisoformat`, what Django's converter does with far more
+    Python calls per cell.
+    """
+    compiler = queryset.query.get_compiler(queryset.db)
+    connection = compiler.connection
+    chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_SIZE)
+    fields = [select[0] for select in compiler.select[: compiler.col_count]]
+    converters = list(compiler.get_converters(fields).items())
+    sqlite_datetime = getattr(connection.ops, "convert_datetimefield_value", None)
+    for chunk in chunks:
+        if not converters:
+            yield [tuple(row) for row in chunk]
+            continue
+        columns: list[Sequence[Any]] = list(zip(*chunk, strict=True))
+        for at, (functions, expression) in converters:
+            column = columns[at]
+            for convert in functions:
+                if connection.vendor == "sqlite" and convert == sqlite_datetime:
+                    column = [None if v is None else _utc(v) for v in column]
+                else:
+                    column = [convert(v, expression, connection) for v in column]
+            columns[at] = column
+        yield list(zip(*columns, strict=True))
+
+
+def _utc(value: str | datetime) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class _Side:
     """A side queryset read in step with the base rows, both ordered by household id.
 
@@ -347,23 +420,29 @@ class _Side:
 # -- assembling rows ---------------------------------------------------------------------
 
 
-def _getter(f: Field, index: dict[str, int], masked: bool) -> Callable[[Row], object]:
-    """Read one cell from the assembled values (base, then sides, then the revealed row)."""
+Values = Sequence[Sequence[Any]]  # the assembled values of a batch, column by column
+ColumnFn = Callable[[Values, int], Sequence[object]]
+
+
+def _column(f: Field, index: dict[str, int], masked: bool) -> ColumnFn:
+    """How to compute one export column for a batch from its assembled value columns
+    (base, then sides, then the revealed rows). Whole columns go through `map`, so a
+    batch costs one C-level loop per column rather than a Python call per cell."""
     if not f.paths:
-        return lambda _: None
+        return lambda _values, size: (None,) * size
     if f.mask and not masked:
         reveal = _REVEALED[f.mask]
-        field_name = f.mask.value
-        return lambda values: reveal(values[-1].get(field_name, ""))  # type: ignore[attr-defined]
+        name = f.mask.value
+        return lambda values, _size: [reveal(opened.get(name, "")) for opened in values[-1]]
     positions = [index[path] for path in f.paths]
     convert: Callable[..., object] | None = _MASKED[f.mask] if f.mask else CONVERTERS.get(f.convert)
     if len(positions) == 1:
         (at,) = positions
         if convert is None:
-            return lambda values: values[at]
-        return lambda values: convert(values[at])
+            return lambda values, _size: values[at]
+        return lambda values, _size: list(map(convert, values[at]))
     assert convert is not None, f"{f.header}: several paths need a converter"
-    return lambda values: convert(*[values[at] for at in positions])
+    return lambda values, _size: list(map(convert, *[values[at] for at in positions]))
 
 
 def count(request: Request) -> int:
@@ -371,33 +450,72 @@ def count(request: Request) -> int:
     return BASES[request.spec.base](request).queryset.count()
 
 
-def rows(request: Request) -> Iterator[Row]:
-    """The export's rows as tuples in catalogue column order, streamed."""
+@dataclass
+class _Plan:
+    """The queries of one export and how to read its cells from their values."""
+
+    base: QuerySet[Any]
+    stream: QuerySet[Any]
+    sides: list[tuple[QuerySet[Any], int]]
+    columns: list[ColumnFn]
+
+
+def _plan(request: Request) -> _Plan:
     base = BASES[request.spec.base](request)
     paths = [p for f in request.spec.fields for p in f.paths if "." not in p]
     base_paths = list(dict.fromkeys([base.key, "id", *paths]))
     index = {path: at for at, path in enumerate(base_paths)}
-    sides: list[_Side] = []
+    sides: list[tuple[QuerySet[Any], int]] = []
     prefixes = [p.split(".")[0] for f in request.spec.fields for p in f.paths if "." in p]
     for prefix in dict.fromkeys(prefixes):
         spec = SIDES[prefix]
         start = len(index)
         index.update({f"{prefix}.{name}": start + at for at, name in enumerate(spec.names)})
-        sides.append(_Side(spec.rows(request).iterator(chunk_size=CHUNK_SIZE), len(spec.names)))
-    getters = [_getter(f, index, request.masked) for f in request.spec.fields]
+        sides.append((spec.rows(request), len(spec.names)))
+    columns = [_column(f, index, request.masked) for f in request.spec.fields]
     ordered = base.queryset.order_by(*base.order)
-    stream = ordered.values_list(*base_paths).iterator(chunk_size=CHUNK_SIZE)
-    revealed = _revealed(request, ordered)
-    for values in stream:
-        key = values[0]
-        for side in sides:
-            values += side.values_for(key)
+    return _Plan(ordered, ordered.values_list(*base_paths), sides, columns)
+
+
+def statements(request: Request) -> list[tuple[str, tuple[Any, ...]]]:
+    """The SQL an export runs (base, then side queries), for the benchmark's bare read."""
+    plan = _plan(request)
+    querysets = [plan.stream, *(queryset for queryset, _ in plan.sides)]
+    return [queryset.query.sql_with_params() for queryset in querysets]
+
+
+def rows(request: Request) -> Iterator[Row]:
+    """The export's rows as tuples in catalogue column order, streamed a batch at a time."""
+    for _keys, batch in keyed_batches(request):
+        yield from batch
+
+
+def keyed_batches(request: Request) -> Iterator[tuple[list[tuple[Any, Any]], list[Row]]]:
+    """Batches of rows with each row's (household id, base row id), for the weekly book."""
+    plan = _plan(request)
+    sides = [
+        _Side(chain.from_iterable(_fetched(queryset)), width) for queryset, width in plan.sides
+    ]
+    revealed = _revealed(request, plan.base)
+    for batch in _fetched(plan.stream):
+        if sides:
+            batch = [
+                values + tuple(chain.from_iterable(side.values_for(values[0]) for side in sides))
+                for values in batch
+            ]
         if revealed is not None:
-            opened = next(revealed)
-            if opened["member_id"] != values[1]:
-                raise RuntimeError("The revealed rows are out of step with the export rows")
-            values += (opened,)
-        yield tuple([get(values) for get in getters])
+            batch = [(*values, _opened(revealed, values[1])) for values in batch]
+        values = list(zip(*batch, strict=True))
+        size = len(batch)
+        cells = zip(*[column(values, size) for column in plan.columns], strict=True)
+        yield list(zip(values[0], values[1], strict=True)), list(cells)
+
+
+def _opened(revealed: Iterator[Any], member_id: object) -> Any:
+    opened = next(revealed)
+    if opened["member_id"] != member_id:
+        raise RuntimeError("The revealed rows are out of step with the export rows")
+    return opened
 
 
 def _revealed(request: Request, ordered: QuerySet[Any]) -> Iterator[Any] | None:
@@ -410,7 +528,7 @@ def _revealed(request: Request, ordered: QuerySet[Any]) -> Iterator[Any] | None:
     fields: list[RowField] = [mask.value for mask in masks]
     members = ordered.only("id", "household_id", "ssn_encrypted", "dob_encrypted")
     return reveal_rows(
-        actor=request.user,
+        actor=request.requester,
         members=members.iterator(chunk_size=CHUNK_SIZE),
         fields=fields,
         purpose=request.purpose,

@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -31,8 +31,9 @@ from django.utils import timezone
 
 from openbob.accounts.models import User
 from openbob.audit.services import record
-from openbob.exports import access, catalogue, rowsets
+from openbob.exports import access, catalogue, dynamic, rowsets, weekly
 from openbob.exports.catalogue import ExportSpec
+from openbob.exports.dynamic import Refused
 from openbob.exports.models import ExportFormat, ExportJob, ExportStatus, Notification
 from openbob.lib.signing import BadToken, ExpiredToken, make_token, read_token
 from openbob.lib.spreadsheet import Sheet, legend_sheet, write_csv, write_xlsx
@@ -48,10 +49,6 @@ UNEXPECTED = "The export failed unexpectedly ({}). Retry it, or contact support 
 ProgressFn = Callable[[int], None]
 
 
-class Refused(Exception):
-    """The export may not run (permission or switch); the message is shown to the user."""
-
-
 class Gone(Exception):
     """A genuine download link past its expiry, or a file already deleted (410)."""
 
@@ -60,13 +57,47 @@ class Gone(Exception):
 
 
 def get_spec(kind: str) -> ExportSpec:
+    """A static catalogue export (the export pages offer these); 404 for any other kind."""
     spec = catalogue.get(kind)
     if spec is None:
         raise Http404("No such export")
     return spec
 
 
-def clean_parameters(user: User, spec: ExportSpec, raw: dict[str, Any]) -> dict[str, Any]:
+def spec_for(job: ExportJob) -> ExportSpec:
+    """The title and columns of `job`'s export, static or dynamic (`openbob.exports.dynamic`).
+
+    The one way to resolve a job: requesting, running, notifying, history and the API
+    all ask here, so a dynamic export takes the same path as a static one. A kind this
+    code no longer knows gets an empty spec titled so (its job still lists, never runs).
+    """
+    if (kind := dynamic.get(job.kind)) is not None:
+        return kind.spec_for(job)
+    return catalogue.get(job.kind) or _unknown_spec(job.kind)
+
+
+def _unknown_spec(kind: str) -> ExportSpec:
+    return ExportSpec(
+        key=kind,
+        title=f"Unknown export ({kind})",
+        description="",
+        audience="agency",
+        base="",
+        fields=(),
+    )
+
+
+def _unsaved_job(user: User, kind: str, options: Mapping[str, Any]) -> ExportJob:
+    """An unsaved job of `kind` with its cleaned parameters (ids only, never PII)."""
+    dynamic_kind = dynamic.get(kind)
+    if dynamic_kind is None:
+        parameters = clean_parameters(user, get_spec(kind), options)
+    else:
+        parameters = {"bom": bool(options.get("bom")), **dynamic_kind.clean(user, options)}
+    return ExportJob(requester=user, kind=kind, parameters=parameters)
+
+
+def clean_parameters(user: User, spec: ExportSpec, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Options the export understands, validated; ids only, never PII.
 
     Raises Http404 for an agent the user cannot see, ValidationError for bad values.
@@ -82,8 +113,9 @@ def clean_parameters(user: User, spec: ExportSpec, raw: dict[str, Any]) -> dict[
     if "date_range" in spec.options:
         for name in ("date_from", "date_to"):
             params[name] = _iso_date(raw.get(name))
-    if "include_archived" in spec.options:
-        params["include_archived"] = bool(raw.get("include_archived"))
+    for flag in ("current", "include_archived", "include_unsubmitted"):
+        if flag in spec.options:
+            params[flag] = bool(raw.get(flag))
     return params
 
 
@@ -113,7 +145,7 @@ def request_export(
     user: User,
     kind: str,
     fmt: str,
-    options: dict[str, Any],
+    options: Mapping[str, Any],
     masked: bool = True,
     purpose: str = "",
     enqueue: bool = True,
@@ -123,8 +155,8 @@ def request_export(
     Unmasked exports need the role's permission and a purpose here; the caller checks
     fresh re-authentication, which only a browser session can prove.
     """
-    spec = get_spec(kind)
-    parameters = clean_parameters(user, spec, options)
+    job = _unsaved_job(user, kind, options)
+    spec, parameters = spec_for(job), job.parameters
     if reason := access.refusal(user, spec):
         raise PermissionDenied(reason)
     if fmt not in ExportFormat.values:
@@ -135,16 +167,13 @@ def request_export(
             raise PermissionDenied(access.NO_UNMASKED)
         if not purpose:
             raise PermissionDenied("An unmasked export needs a stated purpose.")
+        if "current" in spec.options:
+            # The weekly book keeps masked cells only; unmasked values are read live.
+            parameters["current"] = True
+    job.format, job.masked, job.purpose = fmt, masked, "" if masked else purpose
     with transaction.atomic():
-        job = ExportJob.objects.create(
-            requester=user,
-            kind=spec.key,
-            format=fmt,
-            parameters=parameters,
-            masked=masked,
-            purpose="" if masked else purpose,
-        )
-        detail = {"kind": spec.key, "format": fmt, "masked": masked, "parameters": parameters}
+        job.save()
+        detail = {"kind": kind, "format": fmt, "masked": masked, "parameters": parameters}
         record(actor=user, action="export.request", subject=job, purpose=job.purpose, detail=detail)
         if enqueue:
             _enqueue(job)
@@ -210,7 +239,15 @@ def run_job(job_id: int, *, progress: ProgressFn | None = None, notify: bool = T
 
 
 def export_request(job: ExportJob) -> rowsets.Request:
-    spec = get_spec(job.kind)
+    """The rows request of a job, after every check again (the worker's and `bob export`'s).
+
+    Raises `Refused` when the requester may no longer have it.
+    """
+    if (kind := dynamic.get(job.kind)) is not None:
+        kind.check(job.requester, job.parameters)
+    elif catalogue.get(job.kind) is None:
+        raise Refused("This export type no longer exists.")
+    spec = spec_for(job)
     if reason := access.refusal(job.requester, spec):
         raise Refused(reason)
     if not job.masked and not access.may_export_unmasked(job.requester, spec):
@@ -233,9 +270,38 @@ def export_dir() -> Path:
 def _write(job: ExportJob, progress: ProgressFn | None) -> tuple[Path, int]:
     request = export_request(job)
     path = export_dir() / f"{job.pk}-{secrets.token_hex(8)}.{job.format}"
-    rows = _with_heartbeat(job.pk, rowsets.rows(request), progress)
-    count = write_file(request, path, job.format, rows, created=timezone.now())
+    source = export_rows(request)
+    job.parameters["snapshot"] = source.week or "current"
+    job.save(update_fields=["parameters"])
+    rows = _with_heartbeat(job.pk, source.rows, progress)
+    count = write_file(
+        request, path, job.format, rows, created=timezone.now(), snapshot=source.snapshot
+    )
     return path, count
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """An export's rows and the snapshot they reflect (stated in the file)."""
+
+    rows: Iterator[rowsets.Row]
+    snapshot: str
+    week: str = ""
+
+
+def export_rows(request: rowsets.Request) -> RowSource:
+    """Live rows, or the weekly book's for a Book of Business without "current data".
+
+    Before the first weekly book is taken, the export falls back to current data and
+    says so. A dynamic kind builds its own rows, always live.
+    """
+    if (kind := dynamic.get(request.spec.key)) is not None:
+        return RowSource(kind.rows_for(request), catalogue.SNAPSHOT_MODE)
+    wants_weekly = "current" in request.spec.options and not request.parameters.get("current")
+    book = weekly.latest() if wants_weekly and request.masked else None
+    if book is None:
+        return RowSource(rowsets.rows(request), catalogue.SNAPSHOT_MODE)
+    return RowSource(weekly.rows(request, book), weekly.describe(book), book.week.isoformat())
 
 
 def write_file(
@@ -245,26 +311,41 @@ def write_file(
     rows: Iterable[rowsets.Row],
     *,
     created: datetime,
+    snapshot: str = catalogue.SNAPSHOT_MODE,
 ) -> int:
     """Write `rows` of `request`'s export to `path` (atomically); returns the row count."""
     spec = request.spec
     columns = rowsets.columns(spec, masked=request.masked)
     if fmt == ExportFormat.CSV:
         return write_csv(path, columns, rows, bom=bool(request.parameters.get("bom")))
-    main = Sheet(name=spec.title[:31], columns=columns, rows=rows, title=title(spec, created))
-    legend = legend_sheet(
-        catalogue.legend_rows(spec, created=created.astimezone(PACIFIC).isoformat())
+    main = Sheet(
+        name=sheet_name(spec.title),
+        columns=columns,
+        rows=rows,
+        title=title(spec, created, snapshot),
     )
+    stamp = created.astimezone(PACIFIC).isoformat()
+    legend = legend_sheet(catalogue.legend_rows(spec, created=stamp, snapshot=snapshot))
     return write_xlsx(path, [main, legend])
 
 
-def title(spec: ExportSpec, created: datetime) -> str:
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']+")
+
+
+def sheet_name(title_: str) -> str:
+    """The main sheet's name: the export's title within Excel's rules (31 characters, no
+    `[]:*?/\\` or quotes), never "Legend" (that sheet follows it)."""
+    name = _SHEET_UNSAFE.sub(" ", title_).strip()[:31].strip()
+    return "Export" if not name or name.casefold() == "legend" else name
+
+
+def title(spec: ExportSpec, created: datetime, snapshot: str = catalogue.SNAPSHOT_MODE) -> str:
     """Row 1 of the sheet. CalHEERS layout: exactly `File Created <Java-style time>`,
-    which the importer reads back; the snapshot mode is then stated in the Legend."""
+    which the importer reads back; the snapshot is then stated in the Legend."""
     stamp = created.astimezone(PACIFIC).strftime("%a %b %d %H:%M:%S %Z %Y")
     if spec.layout == "calheers":
         return f"File Created {stamp}"
-    return f"{spec.title}: {catalogue.SNAPSHOT_MODE}, file created {stamp}"
+    return f"{spec.title}: {snapshot}, file created {stamp}"
 
 
 def _with_heartbeat(
@@ -285,7 +366,7 @@ def _finish_succeeded(job: ExportJob, path: Path, rows: int, *, notify: bool) ->
     job.finished_at, job.error = timezone.now(), ""
     job.save(update_fields=["status", "rows", "size", "file_path", "finished_at", "error"])
     if notify:
-        title_ = get_spec(job.kind).title
+        title_ = spec_for(job).title
         _notify(job, "export.ready", f"Your export “{title_}” is ready ({rows} rows).")
         send_ready_email(job)
 
@@ -294,7 +375,7 @@ def _finish_failed(job: ExportJob, reason: str, *, notify: bool) -> None:
     job.status, job.error, job.finished_at = ExportStatus.FAILED, reason[:500], timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
     if notify:
-        _notify(job, "export.failed", f"Your export “{get_spec(job.kind).title}” failed: {reason}")
+        _notify(job, "export.failed", f"Your export “{spec_for(job).title}” failed: {reason}")
 
 
 def _notify(job: ExportJob, kind: str, text: str) -> None:
@@ -304,21 +385,23 @@ def _notify(job: ExportJob, kind: str, text: str) -> None:
 
 
 def send_ready_email(job: ExportJob) -> bool:
-    """Email the requester a download link (no PII: the export's name, rows and link).
+    """Email the requester a download link (no PII: the export's name, rows and link;
+    `email_title` when the spec gives one, since its title may hold user-typed text).
 
     A mail failure does not fail the export: the file is in Exports History.
     """
-    spec = get_spec(job.kind)
+    spec = spec_for(job)
+    name = spec.email_title or spec.title
     context = {
         "job": job,
-        "title": spec.title,
+        "title": name,
         "link": settings.SITE_URL.rstrip("/") + download_path(job),
         "history": settings.SITE_URL.rstrip("/") + reverse("exports:history"),
         "minutes": settings.OPENBOB_EXPORT_LINK_SECONDS // 60,
     }
     try:
         send_mail(
-            subject=f"Your OpenBoB export is ready: {spec.title}",
+            subject=f"Your OpenBoB export is ready: {name}",
             message=render_to_string("exports/email_ready.txt", context),
             from_email=None,
             recipient_list=[job.requester.email],
@@ -380,7 +463,9 @@ _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 def download_name(job: ExportJob) -> str:
     """`openbob-book_all-2026-03-06.xlsx`: built from ids only, sanitised anyway."""
     day = (job.finished_at or job.requested_at).astimezone(PACIFIC).date().isoformat()
-    name = f"openbob-{job.kind}-{day}.{job.format}"
+    week = job.parameters.get("snapshot")
+    mode = f"-week-{week}" if week and week != "current" else ""
+    name = f"openbob-{job.kind}{mode}-{day}.{job.format}"
     return _UNSAFE_FILENAME.sub("_", name)
 
 

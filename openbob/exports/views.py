@@ -120,8 +120,7 @@ def history(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     jobs = ExportJob.objects.filter(requester=user).order_by("-requested_at", "-pk")
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
-    titles = {spec.key: spec.title for spec in catalogue.EXPORTS}
-    rows = [{"job": job, "title": titles.get(job.kind, job.kind)} for job in page]
+    rows = [{"job": job, "title": services.spec_for(job).title} for job in page]
     return render(request, "exports/history.html", {"page": page, "rows": rows})
 
 

@@ -3,7 +3,6 @@ server, notifications, signed links, cancel, retry, the stale sweep and retentio
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,47 +10,18 @@ from typing import Any
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.fixtures import Settings as SettingsWrapper
 
 from openbob.audit.models import AuditEvent
 from openbob.exports import rowsets, services
 from openbob.exports.models import ExportJob, ExportStatus, Notification
 from openbob.exports.tests.conftest import SEEDED_SSNS, run_worker, worker_test
-from openbob.testing import Personas, sign_in
+from openbob.testing import Personas, SmtpInbox, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp(settings: SettingsWrapper) -> Iterator[_Inbox]:
-    """A real SMTP server on loopback, and Django's SMTP backend pointed at it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def _request(client: Client, kind: str = "book_all", **data: Any) -> ExportJob:
@@ -62,7 +32,7 @@ def _request(client: Client, kind: str = "book_all", **data: Any) -> ExportJob:
 
 @worker_test
 def test_a_requested_export_runs_in_the_worker_notifies_and_emails(
-    book: Personas, client: Client, smtp: _Inbox
+    book: Personas, client: Client, smtp: SmtpInbox
 ) -> None:
     sign_in(client, book.alice)
     job = _request(client)
