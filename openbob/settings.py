@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "openbob.imports",
     "openbob.api",
     "openbob.exports",
+    "openbob.alerts",
+    "openbob.retention",
+    "openbob.reports",
+    "openbob.delegations",
     "openbob.scheduling",
     "openbob.portal",
 ]
@@ -163,10 +167,25 @@ OPENBOB_EXPORT_LINK_SECONDS = int(env("OPENBOB_EXPORT_LINK_SECONDS", "3600"))
 OPENBOB_EXPORT_RETENTION_HOURS = int(env("OPENBOB_EXPORT_RETENTION_HOURS", "24"))
 OPENBOB_EXPORT_LEASE_SECONDS = int(env("OPENBOB_EXPORT_LEASE_SECONDS", "900"))
 
+# Retention Workspace: the month-day renewal season opens (cases are created from then on).
+OPENBOB_RETENTION_SEASON_OPENS = env("OPENBOB_RETENTION_SEASON_OPENS", "10-01")
+
 # Uploads: the largest request body accepted, and up to which size a file is imported
 # inside the request (larger ones go to the worker).
 OPENBOB_UPLOAD_MAX_BYTES = int(env("OPENBOB_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
 OPENBOB_IMPORT_INLINE_MAX_BYTES = int(env("OPENBOB_IMPORT_INLINE_MAX_BYTES", str(5 * 1024 * 1024)))
+
+# Alerts: the Pacific wall-clock time of the daily summaries, and the lease after which a
+# worker's claim on a day (or on one email) is taken over by another worker.
+OPENBOB_ALERTS_SUMMARY_TIME = env("OPENBOB_ALERTS_SUMMARY_TIME", "06:00")
+OPENBOB_ALERTS_LEASE_SECONDS = int(env("OPENBOB_ALERTS_LEASE_SECONDS", "1800"))
+
+# Delegation tool: how one-time passcodes reach the consumer's phone ("console" prints
+# them, "email" mails <10 digits>@OPENBOB_SMS_EMAIL_DOMAIN, an email-to-SMS gateway), and
+# how long a passcode lives.
+OPENBOB_SMS_BACKEND = env("OPENBOB_SMS_BACKEND", "console")
+OPENBOB_SMS_EMAIL_DOMAIN = env("OPENBOB_SMS_EMAIL_DOMAIN")
+OPENBOB_PASSCODE_SECONDS = int(env("OPENBOB_PASSCODE_SECONDS", "600"))
 
 EMAIL_HOST = env("OPENBOB_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = int(env("OPENBOB_SMTP_PORT", "25"))

@@ -11,6 +11,10 @@ urlpatterns = [
     path("audit/", include("openbob.audit.urls")),
     path("imports/", include("openbob.imports.urls")),
     path("exports/", include("openbob.exports.urls")),
+    path("delegations/", include("openbob.delegations.urls")),
+    path("alerts/", include("openbob.alerts.urls")),
+    path("retention/", include("openbob.retention.urls")),
+    path("reports/", include("openbob.reports.urls")),
     path("api/", api.urls),
     path("support/", admin.site.urls),
 ]

@@ -35,6 +35,7 @@ class Perm(StrEnum):
     EXPORT_UNMASKED = "export_unmasked"
     MANAGE_AGENCY = "manage_agency"
     VIEW_AUDIT = "view_audit"
+    MANAGE_RETENTION = "manage_retention"  # transfer retention cases, enroller activity
 
 
 _LEVEL_1 = {

@@ -18,11 +18,14 @@ from ninja.errors import AuthenticationError
 
 from openbob.accounts.api import router as enrollers_router
 from openbob.agencies.api import router as agencies_router
+from openbob.alerts.api import router as alerts_router
 from openbob.api import urls as token_pages
 from openbob.api.auth import TokenAuth
 from openbob.book.api import router as households_router
 from openbob.exports.api import router as exports_router
 from openbob.imports.api import changes_router, imports_router, profiles_router
+from openbob.reports.api import router as reports_router
+from openbob.retention.api import router as retention_router
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,9 @@ api.add_router("/imports", imports_router)
 api.add_router("/mapping-profiles", profiles_router)
 api.add_router("/changes", changes_router)
 api.add_router("/exports", exports_router)
+api.add_router("/retention", retention_router)
+api.add_router("/alerts", alerts_router)
+api.add_router("/reports", reports_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -17,6 +17,17 @@ Targets name the object the request is about ("-" when there is none):
   test_api_imports.py` sweeps real uploads across A, A1 and B.
 * exports:    a, a1, b = an export job requested by alice, bob, mallory
 * POST /api/exports: "Book of Business for an Agent" of carol (a), bob (a1), mallory (b)
+* alerts:     a, a1, b = a Daily Summary addressed to alice, bob, mallory (only its
+  recipient reads it)
+* reports:    a, a1, b = a private report of alice, bob, mallory (only its owner sees it)
+* POST /api/reports: a report saved into a shared folder of Agency A, A1, B (managers
+  and admin staff write the folders of their scope; a user who sees a folder without
+  that right gets 403, others 404)
+* POST /api/reports/run: runs a definition over the caller's own scope; a read sent as
+  POST (the definition is a JSON body), so it has no target and must write nothing
+* retention:  a, a1, b = the renewal case of the household a, a1, b (assigned to its
+  agent: carol, bob, mallory)
+* POST /api/retention/transfers: that case, moved to a new agent of its agency
 
 Personas are those of `openbob.testing`: alice manages A (and so A1), sam is Admin Staff
 Level 2 in A, rita is read-only in A, bob is an agent in A1, mallory manages B.
@@ -71,6 +82,44 @@ GET    /api/exports/{export_id}        b      404   404 404  404 200     401
 POST   /api/exports                    a      202   202 403  404 404     401
 POST   /api/exports                    a1     202   404 404  202 404     401
 POST   /api/exports                    b      404   404 404  404 202     401
+GET    /api/alerts/summaries                -      200   200 200  200 200     401
+GET    /api/alerts/summaries/{summary_id}   a      200   404 404  404 404     401
+GET    /api/alerts/summaries/{summary_id}   a1     404   404 404  200 404     401
+GET    /api/alerts/summaries/{summary_id}   b      404   404 404  404 200     401
+GET    /api/alerts/aor-at-risk              -      200   200 200  200 200     401
+GET    /api/alerts/broadcasts               -      200   200 200  200 200     401
+GET    /api/reports                          -      200   200 200  200 200     401
+GET    /api/reports/fields                   -      200   200 200  200 200     401
+POST   /api/reports/run                      -      200   200 200  200 200     401
+POST   /api/reports                          a      201   201 403  403 404     401
+POST   /api/reports                          a1     201   404 404  403 404     401
+POST   /api/reports                          b      404   404 404  404 201     401
+GET    /api/reports/{report_id}              a      200   404 404  404 404     401
+GET    /api/reports/{report_id}              a1     404   404 404  200 404     401
+GET    /api/reports/{report_id}              b      404   404 404  404 200     401
+GET    /api/reports/{report_id}/run          a      200   404 404  404 404     401
+GET    /api/reports/{report_id}/run          a1     404   404 404  200 404     401
+GET    /api/reports/{report_id}/run          b      404   404 404  404 200     401
+POST   /api/reports/{report_id}/export       a      202   404 404  404 404     401
+POST   /api/reports/{report_id}/export       a1     404   404 404  202 404     401
+POST   /api/reports/{report_id}/export       b      404   404 404  404 202     401
+GET    /api/retention/cases                  -      200   200 200  200 200     401
+GET    /api/retention/dashboard              -      200   200 200  200 200     401
+GET    /api/retention/cases/{case_id}        a      200   200 200  404 404     401
+GET    /api/retention/cases/{case_id}        a1     200   404 404  200 404     401
+GET    /api/retention/cases/{case_id}        b      404   404 404  404 200     401
+PATCH  /api/retention/cases/{case_id}        a      200   200 403  404 404     401
+PATCH  /api/retention/cases/{case_id}        a1     200   404 404  200 404     401
+PATCH  /api/retention/cases/{case_id}        b      404   404 404  404 200     401
+POST   /api/retention/cases/{case_id}/close  a      200   200 403  404 404     401
+POST   /api/retention/cases/{case_id}/close  a1     200   404 404  200 404     401
+POST   /api/retention/cases/{case_id}/close  b      404   404 404  404 200     401
+POST   /api/retention/cases/{case_id}/interactions  a   201  201 403  404 404  401
+POST   /api/retention/cases/{case_id}/interactions  a1  201  404 404  201 404  401
+POST   /api/retention/cases/{case_id}/interactions  b   404  404 404  404 201  401
+POST   /api/retention/transfers              a      200   403 403  403 404     401
+POST   /api/retention/transfers              a1     200   403 403  403 404     401
+POST   /api/retention/transfers              b      404   403 403  403 200     401
 """
 
 
