@@ -19,6 +19,8 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
+    from openbob.accounts.models import User
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -76,3 +78,21 @@ def screenshot(page: Page, name: str) -> None:
     """Save a full-page screenshot to docs/screens/<name>.png for the README."""
     SCREENS_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS_DIR / f"{name}.png"), full_page=True)
+
+
+def sign_in_with_totp(page: Page, user: User, *, password: str, secret: str) -> None:
+    """Sign `user` in through the real login pages: password, then the TOTP code.
+
+    Enrols `secret` as the user's authenticator first, so any persona can sign in; the
+    user must already have `password`. Waits for the home page's greeting.
+    """
+    from openbob.accounts.mfa import current_code, enrol_with_secret
+
+    enrol_with_secret(user, secret)
+    page.goto("/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code").fill(current_code(secret))
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name=f"Welcome, {user.first_name}").wait_for()

@@ -9,11 +9,10 @@ import pytest
 from django.utils import timezone
 from pytest_django.live_server_helper import LiveServer
 
-from openbob.accounts.mfa import current_code, enrol_with_secret
 from openbob.alerts import runs
 from openbob.alerts.tests.conftest import event, fill_book
 from openbob.book.models import Household
-from openbob.browser import chromium_page, screenshot
+from openbob.browser import chromium_page, screenshot, sign_in_with_totp
 from openbob.imports.choices import EventType
 from openbob.lib.weeks import pacific_day
 from openbob.testing import build_personas
@@ -33,14 +32,8 @@ def test_the_manager_reads_the_daily_summary_and_the_aor_at_risk_tab(
     )
     event(personas.household_a1, EventType.AOR_CHANGED, now - timedelta(hours=1))
     runs.produce(pacific_day(now))
-    enrol_with_secret(personas.alice, SECRET)
     with chromium_page(live_server.url) as page:
-        page.goto("/")
-        page.get_by_label("Email").fill(personas.alice.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Continue").click()
-        page.get_by_label("Code").fill(current_code(SECRET))
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_with_totp(page, personas.alice, password=PASSWORD, secret=SECRET)
 
         nav = page.get_by_role("navigation", name="Main")
         nav.get_by_text("My Delegations", exact=True).click()

@@ -10,12 +10,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
-from openbob.accounts.mfa import current_code, enrol_with_secret
-from openbob.accounts.models import User
-from openbob.browser import chromium_page, screenshot
+from openbob.browser import chromium_page, screenshot, sign_in_with_totp
 from openbob.exports.tests.conftest import run_worker
 from openbob.testing import build_personas
 
@@ -24,23 +21,12 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "exports-Password-2026"
 
 
-def _sign_in(page: Page, user: User) -> None:
-    enrol_with_secret(user, SECRET)
-    page.goto("/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(current_code(SECRET))
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name=f"Welcome, {user.first_name}").wait_for()
-
-
 def test_a_manager_requests_the_book_and_downloads_it_from_the_history(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
     personas = build_personas(password=PASSWORD)
     with chromium_page(live_server.url) as page:
-        _sign_in(page, personas.alice)
+        sign_in_with_totp(page, personas.alice, password=PASSWORD, secret=SECRET)
         page.goto("/consumers/")
         page.get_by_role("link", name="Export Book of Business (All Agents)").click()
         page.get_by_role("button", name="Export").click()
@@ -72,7 +58,7 @@ def test_an_agent_whose_agency_prevents_exports_sees_no_export_button(
     personas.agency_a1.allow_agent_exports = False
     personas.agency_a1.save()
     with chromium_page(live_server.url) as page:
-        _sign_in(page, personas.bob)
+        sign_in_with_totp(page, personas.bob, password=PASSWORD, secret=SECRET)
         page.goto("/consumers/")
         page.get_by_role("heading", name="Active Consumers").wait_for()
         assert page.get_by_role("link", name="Export Book of Business for an Agent").count() == 0

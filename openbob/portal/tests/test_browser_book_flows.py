@@ -13,18 +13,17 @@ import re
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from openbob.accounts.mfa import current_code, enrol_with_secret
 from openbob.accounts.models import User
 from openbob.accounts.roles import Role
 from openbob.agencies.services import create_agency
 from openbob.book import delegations
 from openbob.book.models import Household
 from openbob.book.seeding import seed
-from openbob.browser import chromium_page, screenshot
+from openbob.browser import chromium_page, screenshot, sign_in_with_totp
 from openbob.testing import make_household, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,20 +31,8 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "walkthrough-Password-2026"
 
 
-def _sign_in(page: Page, user: User) -> None:
-    page.goto("/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(current_code(SECRET))
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name=f"Welcome, {user.first_name}").wait_for()
-
-
 def _user(email: str) -> User:
-    user = User.objects.get(email=email)
-    enrol_with_secret(user, SECRET)
-    return user
+    return User.objects.get(email=email)
 
 
 def test_a_manager_filters_sorts_transfers_and_accepts(live_server: LiveServer) -> None:
@@ -58,7 +45,7 @@ def test_a_manager_filters_sorts_transfers_and_accepts(live_server: LiveServer) 
     assert theirs is not None
     pending = delegations.request(household=theirs, agent=agent)
     with chromium_page(live_server.url) as page:
-        _sign_in(page, manager)
+        sign_in_with_totp(page, manager, password=PASSWORD, secret=SECRET)
         expect(page.get_by_text("Pending delegations")).to_be_visible()
         screenshot(page, "home")
 
@@ -116,10 +103,9 @@ def test_an_agent_delegates_with_the_tool_and_an_outsider_gets_404(
     outsider = make_user(
         "olivia.outsider@elsewhere.test", Role.AGENCY_MANAGER, outsider_agency, password=PASSWORD
     )
-    enrol_with_secret(outsider, SECRET)
     make_household(outsider_agency, outsider, name="Oscar Other", ssn="912990001")
     with chromium_page(live_server.url) as page:
-        _sign_in(page, agent)
+        sign_in_with_totp(page, agent, password=PASSWORD, secret=SECRET)
         page.goto("/delegations/tool/")
         page.get_by_role("radio", name="Case ID").check()
         page.get_by_role("textbox", name="Case ID").fill(str(target.case_number))
@@ -137,6 +123,6 @@ def test_an_agent_delegates_with_the_tool_and_an_outsider_gets_404(
         assert Household.objects.get(pk=target.pk).agent_id == agent.pk
 
         page.get_by_role("button", name="Log out").click()
-        _sign_in(page, outsider)
+        sign_in_with_totp(page, outsider, password=PASSWORD, secret=SECRET)
         response = page.goto(f"/households/{target.pk}/")
         assert response is not None and response.status == 404

@@ -10,10 +10,9 @@ from __future__ import annotations
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
-from openbob.accounts.mfa import current_code, enrol_with_secret
 from openbob.accounts.models import User
 from openbob.book.seeding import seed
-from openbob.browser import chromium_page
+from openbob.browser import chromium_page, sign_in_with_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -25,15 +24,8 @@ def test_the_manager_signs_in_with_totp_and_sees_agents_and_book(
 ) -> None:
     seed(consumers=60, seed=5, password=PASSWORD)
     manager = User.objects.get(email="manager@demo.openbob.test")
-    enrol_with_secret(manager, SECRET)
     with chromium_page(live_server.url) as page:
-        page.goto("/")
-        page.get_by_label("Email").fill(manager.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Continue").click()
-        page.get_by_label("Code").fill(current_code(SECRET))
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("heading", name=f"Welcome, {manager.first_name}").wait_for()
+        sign_in_with_totp(page, manager, password=PASSWORD, secret=SECRET)
         assert page.get_by_text("Households").count() >= 1
 
         nav = page.get_by_role("navigation", name="Main")

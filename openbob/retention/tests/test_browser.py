@@ -9,14 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
-from openbob.accounts.mfa import current_code, enrol_with_secret
-from openbob.accounts.models import User
 from openbob.book.choices import BinderStatus, FollowUpKind
 from openbob.book.models import Enrollment, FollowUp, Household
-from openbob.browser import chromium_page, screenshot
+from openbob.browser import chromium_page, screenshot, sign_in_with_totp
 from openbob.retention.sync import sync
 from openbob.retention.tests.conftest import make_renewing
 from openbob.testing import Personas, build_personas, make_household
@@ -57,21 +54,10 @@ def _book() -> Personas:
     return personas
 
 
-def _sign_in(page: Page, user: User) -> None:
-    enrol_with_secret(user, SECRET)
-    page.goto("/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(current_code(SECRET))
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name=f"Welcome, {user.first_name}").wait_for()
-
-
 def test_an_agent_calls_logs_and_closes_a_case(live_server: LiveServer) -> None:
     personas = _book()
     with chromium_page(live_server.url) as page:
-        _sign_in(page, personas.bob)
+        sign_in_with_totp(page, personas.bob, password=PASSWORD, secret=SECRET)
         nav = page.get_by_role("navigation", name="Main")
         nav.get_by_text("Agency Delegations", exact=True).click()
         nav.get_by_role("link", name="Retention Workspace").click()
@@ -110,7 +96,7 @@ def test_an_agent_calls_logs_and_closes_a_case(live_server: LiveServer) -> None:
 def test_a_manager_reads_the_dashboard_and_enroller_activity(live_server: LiveServer) -> None:
     personas = _book()
     with chromium_page(live_server.url) as page:
-        _sign_in(page, personas.alice)
+        sign_in_with_totp(page, personas.alice, password=PASSWORD, secret=SECRET)
         page.goto("/retention/dashboard/")
         page.get_by_role("heading", name="Retention dashboard").wait_for()
         assert page.get_by_role("img", name="Open cases by priority").count() == 1
