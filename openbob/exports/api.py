@@ -50,6 +50,12 @@ class ExportIn(Schema):
     current: bool = Field(
         False, description="Book of Business: live values instead of the weekly snapshot"
     )
+    filters: dict[str, str | int | bool] = Field(
+        default_factory=dict,
+        description="Clients: the Active Consumers list's filters, named as in its query "
+        'string, e.g. {"agent": 12, "program": "medi_cal", "q": "smith", "mine": true}; '
+        "unknown names or bad values answer 422",
+    )
 
 
 class _JobFields(Schema):

@@ -48,8 +48,18 @@ MASK_RULES: dict[Mask, str] = {
 
 Audience = Literal["agent", "agency"]
 Option = Literal[
-    "agent", "current", "exchange", "date_range", "include_archived", "include_unsubmitted"
+    "agent",
+    "current",
+    "exchange",
+    "date_range",
+    "include_archived",
+    "include_unsubmitted",
+    "filters",
 ]
+LIST_FILTERS_OFFER = (
+    "The Active Consumers list's filters and search, when requested from the list "
+    "(Export these clients) or given in the API's `filters`."
+)
 
 
 @dataclass(frozen=True)
@@ -622,7 +632,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         audience="agent",
         base="household",
         fields=CLIENT_FIELDS,
-        options=("date_range", "include_unsubmitted", "include_archived"),
+        options=("filters", "date_range", "include_unsubmitted", "include_archived"),
         legend_notes=(
             _SCOPE_NOTE,
             "The date range applies to Last Submission. Unsubmitted clients (no "
@@ -679,14 +689,19 @@ def get(key: str) -> ExportSpec | None:
 
 
 def legend_rows(
-    spec: ExportSpec, *, created: str = "", snapshot: str = ""
+    spec: ExportSpec, *, created: str = "", snapshot: str = "", filters: str = ""
 ) -> list[tuple[str, str]]:
-    """(column, meaning) rows of the Legend sheet: snapshot and notes first, then columns.
+    """(column, meaning) rows of the Legend sheet: snapshot, filters and notes first, then
+    columns.
 
-    Without `snapshot` (the legend page) the row says what the export offers.
+    Without `created` and `snapshot` (the legend page) the rows say what the export
+    offers; in a file, `filters` states the list filters applied ("" for none).
     """
     offered = WEEKLY_OFFER if "current" in spec.options else SNAPSHOT_MODE
     head = [("Export", spec.title), ("Snapshot", snapshot or offered)]
     head += [("File created", created)] if created else []
+    if "filters" in spec.options:
+        applied = filters or "None (no Active Consumers list filter)."
+        head.append(("Filters", applied if created else LIST_FILTERS_OFFER))
     head += [("Note", note) for note in spec.legend_notes]
     return head + [(f.header, f"{f.meaning} Source: {f.source}. {f.masking}") for f in spec.fields]

@@ -23,6 +23,7 @@ def exports(request: HttpRequest) -> dict[str, Any]:
         "nav_can_export": lambda: access.refusal(user) is None,
         "nav_can_export_book_all": lambda: _may(user, "book_all"),
         "nav_can_export_book_agent": lambda: _may(user, "book_agent"),
+        "nav_can_export_clients": lambda: _may(user, "clients"),
         "nav_unread_notifications": lambda: Notification.objects.filter(
             user=user, read_at__isnull=True
         ).count(),

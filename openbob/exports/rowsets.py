@@ -28,6 +28,7 @@ from django.utils import timezone
 from openbob.accounts.models import CertificationStatus, User
 from openbob.accounts.roles import Role
 from openbob.audit.reveal import RowField, reveal_rows
+from openbob.book import consumer_filters
 from openbob.book.choices import (
     BinderStatus,
     Coverage,
@@ -222,8 +223,10 @@ def _household_base(request: Request) -> Base:
 
 
 def _clients(request: Request, households: QuerySet[Household]) -> QuerySet[Household]:
-    """The Clients export's options: archived and unsubmitted ones only when asked for,
-    and a date range on the last submission."""
+    """The Clients export's options: the Active Consumers list's filters, archived and
+    unsubmitted ones only when asked for, and a date range on the last submission."""
+    filters = request.parameters.get("filters") or {}
+    households = consumer_filters.narrow(households, request.requester, filters)
     if not request.parameters.get("include_archived"):
         households = households.filter(archived=False)
     if not request.parameters.get("include_unsubmitted"):
@@ -233,6 +236,13 @@ def _clients(request: Request, households: QuerySet[Household]) -> QuerySet[Hous
     if end := request.parameters.get("date_to"):
         households = households.filter(source_as_of__date__lte=end)
     return households
+
+
+def filters_applied(request: Request) -> str:
+    """The list filters `request` applies, in words ("" for none), for the file."""
+    if "filters" not in request.spec.options:
+        return ""
+    return consumer_filters.describe(request.requester, request.parameters.get("filters") or {})
 
 
 def _follow_up_base(request: Request) -> Base:

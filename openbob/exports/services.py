@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from openbob.accounts.models import User
 from openbob.audit.services import record
+from openbob.book import consumer_filters
 from openbob.exports import access, catalogue, dynamic, rowsets, weekly
 from openbob.exports.catalogue import ExportSpec
 from openbob.exports.dynamic import Refused
@@ -46,6 +47,7 @@ HEARTBEAT_ROWS = 5000
 EXCHANGES = ("on", "off", "all")
 STALE = "The worker stopped before the file was finished. Retry the export."
 UNEXPECTED = "The export failed unexpectedly ({}). Retry it, or contact support if it fails again."
+SEARCH_WITHHELD = "(search text, not logged)"
 ProgressFn = Callable[[int], None]
 
 
@@ -98,11 +100,19 @@ def _unsaved_job(user: User, kind: str, options: Mapping[str, Any]) -> ExportJob
 
 
 def clean_parameters(user: User, spec: ExportSpec, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Options the export understands, validated; ids only, never PII.
+    """Options the export understands, validated; ids only, never PII beyond the search
+    text a user typed into the list filters (stored, never logged: `audit_parameters`).
 
     Raises Http404 for an agent the user cannot see, ValidationError for bad values.
     """
     params: dict[str, Any] = {"bom": bool(raw.get("bom"))}
+    filters = raw.get("filters") or {}
+    if not isinstance(filters, Mapping):
+        raise ValidationError("Filters are an object of filter names and values.")
+    if "filters" in spec.options:
+        params["filters"] = consumer_filters.stored(user, filters)
+    elif filters:
+        raise ValidationError(f"{spec.title} takes no list filters.")
     if "agent" in spec.options:
         params["agent_id"] = _visible_agent_id(user, raw.get("agent_id"))
     if "exchange" in spec.options:
@@ -173,11 +183,25 @@ def request_export(
     job.format, job.masked, job.purpose = fmt, masked, "" if masked else purpose
     with transaction.atomic():
         job.save()
-        detail = {"kind": kind, "format": fmt, "masked": masked, "parameters": parameters}
+        detail = {
+            "kind": kind,
+            "format": fmt,
+            "masked": masked,
+            "parameters": audit_parameters(parameters),
+        }
         record(actor=user, action="export.request", subject=job, purpose=job.purpose, detail=detail)
         if enqueue:
             _enqueue(job)
     return job
+
+
+def audit_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """`parameters` as the audit log may keep them: a typed search may be a consumer's
+    name, so the log says only that there was one."""
+    filters = parameters.get("filters")
+    if not filters or "q" not in filters:
+        return dict(parameters)
+    return {**parameters, "filters": {**filters, "q": SEARCH_WITHHELD}}
 
 
 def _enqueue(job: ExportJob) -> None:
@@ -313,19 +337,24 @@ def write_file(
     created: datetime,
     snapshot: str = catalogue.SNAPSHOT_MODE,
 ) -> int:
-    """Write `rows` of `request`'s export to `path` (atomically); returns the row count."""
+    """Write `rows` of `request`'s export to `path` (atomically); returns the row count.
+
+    An .xlsx states the list filters applied in its title row and Legend sheet."""
     spec = request.spec
     columns = rowsets.columns(spec, masked=request.masked)
     if fmt == ExportFormat.CSV:
         return write_csv(path, columns, rows, bom=bool(request.parameters.get("bom")))
+    filters = rowsets.filters_applied(request)
     main = Sheet(
         name=sheet_name(spec.title),
         columns=columns,
         rows=rows,
-        title=title(spec, created, snapshot),
+        title=title(spec, created, snapshot, filters),
     )
     stamp = created.astimezone(PACIFIC).isoformat()
-    legend = legend_sheet(catalogue.legend_rows(spec, created=stamp, snapshot=snapshot))
+    legend = legend_sheet(
+        catalogue.legend_rows(spec, created=stamp, snapshot=snapshot, filters=filters)
+    )
     return write_xlsx(path, [main, legend])
 
 
@@ -339,13 +368,16 @@ def sheet_name(title_: str) -> str:
     return "Export" if not name or name.casefold() == "legend" else name
 
 
-def title(spec: ExportSpec, created: datetime, snapshot: str = catalogue.SNAPSHOT_MODE) -> str:
+def title(
+    spec: ExportSpec, created: datetime, snapshot: str = catalogue.SNAPSHOT_MODE, filters: str = ""
+) -> str:
     """Row 1 of the sheet. CalHEERS layout: exactly `File Created <Java-style time>`,
     which the importer reads back; the snapshot is then stated in the Legend."""
     stamp = created.astimezone(PACIFIC).strftime("%a %b %d %H:%M:%S %Z %Y")
     if spec.layout == "calheers":
         return f"File Created {stamp}"
-    return f"{spec.title}: {snapshot}, file created {stamp}"
+    narrowed = f" (filters: {filters})" if filters else ""
+    return f"{spec.title}{narrowed}: {snapshot}, file created {stamp}"
 
 
 def _with_heartbeat(

@@ -22,6 +22,7 @@ from openbob.accounts.models import User
 from openbob.accounts.roles import Perm
 from openbob.accounts.sudo import has_recent_auth
 from openbob.api.changes import apply_changes
+from openbob.book import consumer_filters
 from openbob.exports import access, catalogue, services
 from openbob.exports.catalogue import ExportSpec
 from openbob.exports.forms import AgentSearchForm, ExportRequestForm, ExportSwitchForm
@@ -65,7 +66,11 @@ def legend(request: HttpRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def new(request: HttpRequest, kind: str) -> HttpResponse:
-    """Request one export; "for an Agent" first searches the agent (partial values)."""
+    """Request one export; "for an Agent" first searches the agent (partial values).
+
+    Clients takes the Active Consumers list's filters from the query string ("Export
+    these clients" links here with them; the form posts back to the same address).
+    """
     user = _user(request)
     spec = services.get_spec(kind)
     _require_exports(user, spec)
@@ -83,7 +88,7 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
                 user=user,
                 kind=spec.key,
                 fmt=form.cleaned_data["format"],
-                options=form.cleaned_data,
+                options={**form.cleaned_data, "filters": _list_filters(request, spec)},
                 masked=not unmasked,
                 purpose=form.cleaned_data.get("purpose") or "",
             )
@@ -96,8 +101,31 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
                 "notification and an email with a download link.",
             )
             return redirect("exports:history")
-    context = {"spec": spec, "form": form, **_agent_search(request, user, spec)}
+    context = {
+        "spec": spec,
+        "form": form,
+        **_agent_search(request, user, spec),
+        **_filters_summary(user, _list_filters(request, spec)),
+    }
     return render(request, "exports/new.html", context)
+
+
+def _list_filters(request: HttpRequest, spec: ExportSpec) -> dict[str, str]:
+    return request.GET.dict() if "filters" in spec.options else {}
+
+
+def _filters_summary(user: User, filters: dict[str, str]) -> dict[str, str]:
+    """The list filters the export will apply, in words, or why they cannot apply."""
+    if not filters:
+        return {}
+    try:
+        applied = consumer_filters.stored(user, filters)
+    except ValidationError as error:
+        return {"filters_error": " ".join(error.messages)}
+    return {
+        "filters_text": consumer_filters.describe(user, applied),
+        "filters_query": urlencode(filters),
+    }
 
 
 def _agent_search(request: HttpRequest, user: User, spec: ExportSpec) -> dict[str, object]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openbob.accounts.roles import Perm
 from openbob.book import delegations
+from openbob.book.consumer_filters import FILTER_NAMES
 from openbob.portal.consumers import SORT_LABELS, ConsumerFilterForm, consumer_page
 from openbob.portal.requests import current_user, is_htmx
 
@@ -45,6 +46,20 @@ def _sort_links(params: QueryDict, current: str) -> dict[str, dict[str, str]]:
     return links
 
 
+def _export_query(form: ConsumerFilterForm) -> str:
+    """The filters the list applies, as the Clients export's request page takes them
+    ("Export these clients"): none when the list ignored invalid ones, never the sort."""
+    if not form.is_valid():
+        return ""
+    return urlencode(
+        {
+            name: form.data[name]
+            for name in FILTER_NAMES
+            if name in form.fields and form.data.get(name)
+        }
+    )
+
+
 @require_GET
 @login_required
 def consumers(request: HttpRequest) -> HttpResponse:
@@ -71,6 +86,7 @@ def consumers(request: HttpRequest) -> HttpResponse:
         if user.can(Perm.TRANSFER_DELEGATION)
         else [],
         "here": request.get_full_path(),
+        "export_query": _export_query(form),
     }
     template = "portal/_consumer_results.html" if is_htmx(request) else "portal/consumers.html"
     return render(request, template, context)

@@ -10,11 +10,11 @@ from django.db.models import Count
 from openbob.accounts.models import User
 from openbob.alerts.bell import Item, feed
 from openbob.book.choices import EnrollmentStatus
+from openbob.book.consumer_filters import active_consumers
 from openbob.book.delegations import pending_visible_to
 from openbob.book.models import Enrollment, FollowUp
 from openbob.imports.choices import EventType
 from openbob.imports.queries import events_visible_to
-from openbob.portal.consumers import active_consumers
 
 NOTIFICATIONS = 5
 
