@@ -21,7 +21,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-_INHERITED = ("OPENBOB_TEST_DATABASE_URL", "DATABASE_URL")
+_INHERITED = ("OPENBOB_TEST_DATABASE_URL", "DATABASE_URL", "PYTHONDONTWRITEBYTECODE")
+"""Not passed on to timed processes. Without bytecode caches every process would
+compile Django and OpenBoB afresh (about a second), which no installed server does."""
 
 
 @dataclass
@@ -31,6 +33,10 @@ class Timing:
     label: str
     seconds: list[float]
     peak_mb: list[float] = field(default_factory=list)
+    inner: list[float] = field(default_factory=list)
+    """Seconds of the operation alone, inside each process, when the task logs them."""
+    cpu: float | None = None
+    """Mean user + system CPU seconds of the process (not a database server's)."""
 
     @property
     def median(self) -> float:
@@ -153,7 +159,17 @@ def hyperfine(
     subprocess.run(command, env=site.env(), check=True)
     result = json.loads(export.read_text())["results"][0]
     logged = _lines(site.log)[before + warmup :]
-    return Timing(label, list(result["times"]), [float(str(line["peak_mb"])) for line in logged])
+    return Timing(
+        label,
+        list(result["times"]),
+        [float(str(line["peak_mb"])) for line in logged],
+        [
+            float(o["seconds"])
+            for line in logged
+            if isinstance(o := line["outcome"], dict) and "seconds" in o
+        ],
+        float(result["user"]) + float(result["system"]),
+    )
 
 
 def _lines(log: Path) -> list[dict[str, object]]:

@@ -1,8 +1,13 @@
-"""docs/benchmarks.md: the machine, every figure, and pass or fail against the targets."""
+"""docs/benchmarks.md: per suite, the machine, every figure, and pass or fail per target.
+
+Each suite's section is fenced by HTML comments naming the suite, so `merge_sections`
+can replace one suite's section and keep the others as they were.
+"""
 
 from __future__ import annotations
 
 import platform
+import re
 import sqlite3
 import subprocess
 from dataclasses import dataclass, field
@@ -22,13 +27,23 @@ class Target:
     passed: bool
 
 
+HYPERFINE = (
+    "Whole processes (interpreter start to exit), timed by hyperfine; median of the runs "
+    "with the range, the process's own CPU time (user + system, mean of the runs; a "
+    "database server's is not included), and the largest peak resident memory of those runs."
+)
+
+
 @dataclass
 class Report:
+    """One suite's results; `method` says how its `timings` were taken."""
+
     title: str
     sizes: str
     timings: list[Timing] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    method: str = HYPERFINE
 
     def check(
         self, name: str, value: float, limit: float, unit: str, *, strict: bool = False
@@ -39,8 +54,9 @@ class Report:
         self.targets.append(Target(name, f"{value:,.2f}{unit}", bar, passed))
 
     def render(self, postgres: str | None) -> str:
+        """The section's markdown; `postgres` is the server's version, None if unreachable."""
         lines = [
-            f"# {self.title}",
+            f"## {self.title}",
             "",
             f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `python -m openbob.bench`.",
             "",
@@ -48,7 +64,7 @@ class Report:
             "",
             f"**Machine:** {_machine(postgres)}",
             "",
-            "## Targets",
+            "### Targets",
             "",
             "| target | measured | bar | result |",
             "|---|---|---|---|",
@@ -57,26 +73,42 @@ class Report:
                 for t in self.targets
             ),
             "",
-            "## Every run",
+            "### Every run",
             "",
-            "Whole processes (interpreter start to exit), timed by hyperfine; median of the runs "
-            "with the range, and the largest peak resident memory of those runs.",
+            self.method,
             "",
-            "| command | runs | median s | range s | peak MiB |",
-            "|---|---|---|---|---|",
+            "| command | runs | median s | range s | CPU s | peak MiB |",
+            "|---|---|---|---|---|---|",
             *(
-                f"| {t.label} | {len(t.seconds)} | {t.median:.2f} | {t.spread} | {t.peak:,.0f} |"
+                f"| {t.label} | {len(t.seconds)} | {t.median:.2f} | {t.spread} | "
+                f"{_or_dash(t.cpu, '.2f')} | {_or_dash(t.peak if t.peak_mb else None, ',.0f')} |"
                 for t in self.timings
             ),
             "",
         ]
         if self.notes:
-            lines += ["## Notes", "", *(f"- {note}" for note in self.notes), ""]
+            lines += ["### Notes", "", *(f"- {note}" for note in self.notes), ""]
         return "\n".join(lines)
 
-    def write(self, path: Path, postgres: str | None) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.render(postgres), encoding="utf-8")
+
+def _or_dash(value: float | None, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+_SECTION = re.compile(r"<!-- suite:(\w+) -->\n(.*?)<!-- /suite:\1 -->\n", re.DOTALL)
+
+
+def merge_sections(existing: str, fresh: dict[str, str], order: tuple[str, ...]) -> str:
+    """The report body: `fresh` sections, plus the sections of `existing` not re-run.
+
+    Sections come in `order`; a section of a suite no longer in `order` is dropped.
+    """
+    sections = dict(_SECTION.findall(existing)) | fresh
+    return "".join(
+        f"<!-- suite:{name} -->\n{sections[name].rstrip()}\n\n<!-- /suite:{name} -->\n\n"
+        for name in order
+        if name in sections
+    )
 
 
 def _machine(postgres: str | None) -> str:
@@ -113,5 +145,8 @@ def _memory_gib() -> float:
 
 
 def _hyperfine() -> str:
-    done = subprocess.run(["hyperfine", "--version"], capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(["hyperfine", "--version"], capture_output=True, text=True)
+    except FileNotFoundError:
+        return "hyperfine not installed (apt-get install hyperfine)"
     return done.stdout.strip() or "hyperfine"

@@ -10,7 +10,8 @@ Tasks:
   baseline every import is compared with);
 * ``read PATH``: the sources adapter streams the typed rows, nothing is written;
 * ``setup``: migrate, then an agency with a manager to import as;
-* ``import PATH``: `import_file` as that manager (the database is the environment's);
+* ``import PATH``: `import_file` as that manager (the database is the environment's),
+  logging also the seconds `import_file` itself took (without start-up);
 * ``compare N``: two snapshots of N households, then their comparison, timed inside
   the process (median of three, rolled back each time);
 * ``restore-sqlite BASE TARGET`` and ``restore-postgres URL TEMPLATE TARGET``: put a
@@ -26,6 +27,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from time import perf_counter
 
 MANAGER = "bench.manager@openbob.invalid"
 LARGE = {
@@ -112,13 +114,15 @@ def import_one(path: str) -> dict[str, object]:
 
     manager = User.objects.select_related("agency").get(email=MANAGER)
     assert manager.agency is not None
+    started = perf_counter()
     result = import_file(
         actor=manager, agency=manager.agency, path=Path(path), limits=Limits(**LARGE)
     )
+    seconds = perf_counter() - started
     if not result.ok:
         print(result.message, file=sys.stderr)
         raise SystemExit(1)
-    return {"status": str(result.status), "rows": result.rows, **result.counts}
+    return {"status": str(result.status), "rows": result.rows, "seconds": seconds, **result.counts}
 
 
 def compare(households: str) -> dict[str, object]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from openbob.book import listing
 from openbob.book.choices import FollowUpKind, Source
 from openbob.book.models import FollowUp, Household
 from openbob.imports import bulk
@@ -125,6 +126,7 @@ class FlagWriter:
             for pk, hh, issue in open_now.values_list("pk", "household_id", "issue_type")
         }
         gone = [pk for pair, pk in current.items() if pair not in wanted]
+        touched = {hh for hh, _ in current.keys() ^ wanted.keys()}
         for chunk in bulk.chunks(gone):
             FollowUp.objects.filter(pk__in=chunk).update(resolved_at=self.as_of)
         bulk.update_rows(
@@ -153,6 +155,7 @@ class FlagWriter:
                 if (hh, issue) not in current
             ],
         )
+        listing.refresh(touched)  # their count of open follow-ups changed
         self.counts["follow_ups_open"] = len(wanted)
 
 

@@ -28,7 +28,7 @@ from openbob.imports.reports import write_errors_csv, write_rejected_rows
 from openbob.imports.uploads import PrivateUploadedFile, delete_upload
 from openbob.lib.weeks import SNAPSHOT_HOUR, at_pacific
 from openbob.sources.detect import detect
-from openbob.sources.errors import SourceError
+from openbob.sources.errors import MalformedFileError, SourceError, UnsafeFileError
 from openbob.sources.formats import FormatId
 
 logger = logging.getLogger(__name__)
@@ -126,8 +126,10 @@ def _unknown_layout(job: ImportJob, result: ImportResult) -> tuple[str, ...] | N
 
     Detection runs only after such a refusal, so a successful import reads the file once.
     """
-    if result.status == "duplicate" or not result.file_error:
+    if result.status == "duplicate" or result.refusal is None:
         return None
+    if isinstance(result.refusal, UnsafeFileError | MalformedFileError):
+        return None  # refused before any header was read: there is nothing to map
     try:
         found = detect(job.upload_path)
     except SourceError:
@@ -155,9 +157,9 @@ def _keep_reports(job: ImportJob, result: ImportResult) -> None:
         job.errors_path = str(errors)
     if result.ok and result.rejected_lines:
         rejected = folder / f"job-{job.pk}-rejected-rows.csv"
-        header_row = detect(job.upload_path).header_row
+        assert result.header_row is not None  # rows were read, so the header was found
         write_rejected_rows(
-            Path(job.upload_path), rejected, sorted(set(result.rejected_lines)), header_row
+            Path(job.upload_path), rejected, sorted(set(result.rejected_lines)), result.header_row
         )
         job.rejected_path = str(rejected)
 

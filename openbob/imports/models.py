@@ -80,7 +80,11 @@ class Snapshot(models.Model):
 class SnapshotEntry(models.Model):
     """One household's tracked values in a snapshot; `digest` lets a diff skip equal rows."""
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
+    # No index of its own: the (snapshot, key) index serves every lookup by snapshot, and
+    # each index costs the import's bulk insert of a row per household.
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     key = models.CharField(max_length=60)
     household_id = models.BigIntegerField(null=True)
     digest = models.CharField(max_length=32)

@@ -82,6 +82,10 @@ class ImportResult:
     duplicate_of: ImportRun | None = None
     counts: dict[str, int] = field(default_factory=dict)
     rejected_lines: list[int] = field(default_factory=list)
+    refusal: SourceError | None = None
+    """Why the file was refused as a whole (its kind, reason, row and column)."""
+    header_row: int | None = None
+    """The file's header row, once its layout was recognised (rejected rows keep it)."""
 
     @property
     def ok(self) -> bool:
@@ -152,8 +156,14 @@ def import_file(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import one file into `agency`'s book as `actor`. See the module docstring."""
+    """Import one file into `agency`'s book as `actor`. See the module docstring.
+
+    `scope_agent` names whose book an agent's own export is (its snapshot's scope);
+    without it, the agent its first row names.
+    """
     _check_actor(actor, agency)
+    if scope_agent is not None and not _in_tree(scope_agent, agency):
+        raise PermissionDenied("That agent is not in this agency's tree")
     path = Path(path)
     name = file_name or path.name
     try:
@@ -171,7 +181,7 @@ def import_file(
         with read(path, profile=profile.mapping if profile else None, limits=limits) as source:
             return _import(source, job)
     except SourceError as exc:
-        return ImportResult(name, ImportStatus.REJECTED, file_error=str(exc))
+        return ImportResult(name, ImportStatus.REJECTED, file_error=str(exc), refusal=exc)
     except DatabaseError as exc:
         # The message may quote values from the file: log the kind of failure only.
         logger.error("import of %s refused by the database: %s", name, type(exc).__name__)
@@ -188,6 +198,10 @@ def _check_actor(actor: User, agency: Agency) -> None:
         raise PermissionDenied("Your role does not allow imports")
     if not agency.path.startswith(actor.agency.path):
         raise PermissionDenied("You may only import into your own agency tree")
+
+
+def _in_tree(user: User, agency: Agency) -> bool:
+    return user.agency is not None and user.agency.path.startswith(agency.path)
 
 
 def _imported(agency: Agency, digest: str, week: date | None) -> ImportRun | None:
@@ -207,7 +221,12 @@ def _import(source: SourceFile[Any], job: _Job) -> ImportResult:
     earlier = _imported(job.agency, job.digest, snapshot_week(when))
     if earlier is not None:
         return _duplicate(job.name, earlier)
-    result = ImportResult(job.name, ImportStatus.SUCCEEDED, format=source.format.value)
+    result = ImportResult(
+        job.name,
+        ImportStatus.SUCCEEDED,
+        format=source.format.value,
+        header_row=source.detected.header_row,
+    )
     try:
         with transaction.atomic():
             directory = AgentDirectory.load(job.agency)

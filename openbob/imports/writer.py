@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import connection
 
+from openbob.book import listing
 from openbob.book.choices import DelegationStatus
 from openbob.book.models import Delegation, Enrollment, Household, Member
 from openbob.book.pii import encrypt_dob, encrypt_income, encrypt_text, identity_index, ssn_index
@@ -383,6 +384,7 @@ class BookWriter:
             )
         self._insert_people([(r, ids[r.key]) for r, _ in changed])
         self._delegate([(ids[r.key], a, known.get(r.key)) for r, a in changed])
+        listing.refresh(ids.values())  # their current plan, premium and agent's name
         self.counts["households_created"] += len(new)
         self.counts["households_updated"] += len(existing)
         return [(r, ids[r.key]) for r, _ in changed]
@@ -553,6 +555,7 @@ class BookWriter:
             SnapshotEntry, ("digest",), [(fingerprint((digest, record.digest)), entry_id)]
         )
         self._insert_people([(record, household_id)], primary=False)
+        listing.refresh([household_id])
         self.counts["records_merged"] += 1
 
     def carry_over(self) -> int:

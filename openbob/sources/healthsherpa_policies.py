@@ -230,13 +230,22 @@ class PolicyRow(SourceRow):
     members: tuple[HouseholdMember, ...]
 
 
+_MEMBER_KEYS = tuple(
+    (
+        "spouse" if prefix == "spouse" else "other",
+        tuple(f"{prefix}_{name}" for name in _MEMBER_FIELDS),
+    )
+    for prefix in MEMBER_PREFIXES
+)
+
+
 def _pop_members(values: dict[str, Any]) -> tuple[HouseholdMember, ...]:
+    """The spouse and other members a row names (one of name, DOB or SSN given)."""
     members = []
-    for prefix in MEMBER_PREFIXES:
-        person = {name: values.pop(f"{prefix}_{name}") for name in _MEMBER_FIELDS}
-        if any(person[name] is not None for name in ("first_name", "last_name", "dob", "ssn")):
-            relationship = "spouse" if prefix == "spouse" else "other"
-            members.append(HouseholdMember(relationship=relationship, **person))
+    for relationship, keys in _MEMBER_KEYS:
+        first, last, gender, dob, ssn, applying = map(values.pop, keys)
+        if first is not None or last is not None or dob is not None or ssn is not None:
+            members.append(HouseholdMember(relationship, first, last, gender, dob, ssn, applying))
     return tuple(members)
 
 

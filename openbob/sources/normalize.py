@@ -39,6 +39,7 @@ _LETTERS = re.compile(r"[A-Za-z]")
 _ZIP = re.compile(r"(\d{5})(?:[- ]?\d{4})?|(\d{3,4})")
 _SSN_MASK_CHARS = frozenset("*Xx#- ")
 _MASK_CHARS = frozenset("*-/., ")
+_YEAR_ONLY = re.compile(r"\*{1,2}[/-]\*{1,2}[/-]\d{4}|\d{4}-\*{1,2}-\*{1,2}")
 _AOR = re.compile(r"(?P<name>.*?)\s*\(\s*NPN\s*[:#]?\s*(?P<npn>\d+)\s*\)\s*", re.IGNORECASE)
 _NO_AOR = frozenset({"none", "null", "n/a", "na", "-"})
 _TRUE = frozenset({"y", "yes", "true", "t", "1"})
@@ -156,7 +157,7 @@ def mask_ssn(value: str) -> str:
 def parse_date(cell: Cell) -> date | None:
     """A calendar date from M/D/YYYY, YYYY-MM-DD (with or without a time), an Excel date
     cell or an Excel serial number. 12/31/9999, the carriers' "no end date", and a
-    masked value (asterisks) are None."""
+    masked value (asterisks, or OpenBoB's own year-only ``**/**/1980``) are None."""
     if isinstance(cell, bool):
         raise InvalidValue("not a date")
     if isinstance(cell, datetime):
@@ -166,7 +167,7 @@ def parse_date(cell: Cell) -> date | None:
     if isinstance(cell, int | float):
         return _real_date(_excel_serial(cell))
     value = text(cell)
-    if value is None or _masked(value):
+    if value is None or _masked(value) or _YEAR_ONLY.fullmatch(value):
         return None
     if match := _US_DATE.fullmatch(value):
         month, day, year = (int(part) for part in match.groups())

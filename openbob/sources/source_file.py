@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Generic, TypeVar
@@ -24,6 +25,7 @@ from openbob.sources.safety import Limits
 from openbob.sources.table import Table, open_table
 
 R = TypeVar("R", covariant=True)
+CHUNK_ROWS = 512
 AsOfReader = Callable[[Sequence[RawRow], int, Path], datetime | None]
 
 
@@ -71,11 +73,17 @@ class SourceFile(Generic[R]):
         return self._rows()
 
     def _rows(self) -> Iterator[R]:
+        """Typed rows, extracted a chunk at a time (much faster per row than one by one)."""
         null_tokens = self.columns.null_tokens
-        for raw in self._table.rows_after(self.detected.header_row):
-            if all(is_blank(cell, null_tokens) for cell in raw.cells):
-                continue
-            yield self._build(self.columns.extract(raw), raw.number)
+        filled = (
+            raw
+            for raw in self._table.rows_after(self.detected.header_row)
+            if not all(is_blank(cell, null_tokens) for cell in raw.cells)
+        )
+        build = self._build
+        while chunk := list(islice(filled, CHUNK_ROWS)):
+            for raw, extracted in zip(chunk, self.columns.extract_many(chunk), strict=True):
+                yield build(extracted, raw.number)
 
     def close(self) -> None:
         self._table.close()

@@ -8,10 +8,11 @@ carrier exports have one sheet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from functools import partial
+from itertools import islice, zip_longest
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from python_calamine import CalamineSheet, CalamineWorkbook
 
@@ -20,6 +21,9 @@ from openbob.sources.errors import MalformedFileError, UnsafeFileError
 from openbob.sources.safety import Limits, check_workbook
 
 T = TypeVar("T")
+BATCH_ROWS = 512
+"""Rows taken from calamine, and checked, at a time."""
+_TEXT = frozenset({str})
 _NEVER_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
 
 
@@ -51,13 +55,36 @@ def xlsx_rows(path: Path, limits: Limits) -> Generator[RawRow, None, None]:
         padding: list[Cell] = [""] * (start[1] if start else 0)
         rows = _calamine(path, sheet.iter_rows)
         number = 0
-        while (cells := _calamine(path, partial(next, rows, None))) is not None:
-            number += 1
-            row: list[Cell] = padding + list(cells)
-            _check_cells(path, number, row, limits)
-            yield RawRow(number, row)
+        while batch := _calamine(path, partial(_take, rows)):
+            cells = [padding + row for row in batch] if padding else batch
+            _check_batch(path, number, cells, limits)
+            for row in cells:
+                number += 1
+                yield RawRow(number, row)
     finally:
         workbook.close()
+
+
+def _take(rows: Iterator[list[Any]]) -> list[list[Cell]]:
+    return list(islice(rows, BATCH_ROWS))
+
+
+def _check_batch(path: Path, before: int, rows: list[list[Cell]], limits: Limits) -> None:
+    """`_check_cells` for rows `before + 1`...: column by column at C speed when all is
+    well (the usual case), row by row to name the first bad cell when it is not."""
+    if max(map(len, rows)) <= limits.max_columns:  # before the transposition, which it bounds
+        texts = map(_texts, zip_longest(*rows))
+        if max((max(map(len, t), default=0) for t in texts), default=0) <= limits.max_field_chars:
+            return
+    for number, row in enumerate(rows, start=before + 1):
+        _check_cells(path, number, row, limits)
+
+
+def _texts(column: tuple[Cell, ...]) -> Sequence[str]:
+    """The text cells of a column (most columns of a book hold text alone)."""
+    if _TEXT.issuperset(map(type, column)):
+        return cast(tuple[str, ...], column)
+    return [cell for cell in column if isinstance(cell, str)]
 
 
 def _first_sheet_with_data(path: Path, workbook: CalamineWorkbook) -> CalamineSheet | None:

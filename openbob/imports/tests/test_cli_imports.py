@@ -77,6 +77,8 @@ def test_import_refuses_an_unknown_enroller_or_profile(tmp_path: Path, personas:
         _bob("import", carrier, "--as", personas.alice.email, "--profile", "Acme")
     with pytest.raises(CommandError, match="Some files were not imported"):
         _bob("import", carrier, "--as", personas.alice.email)
+    with pytest.raises(CommandError, match="not in this agency's tree"):
+        _bob("import", carrier, "--as", personas.alice.email, "--agent", personas.mallory.email)
 
 
 def test_mapping_propose_prints_json(tmp_path: Path) -> None:

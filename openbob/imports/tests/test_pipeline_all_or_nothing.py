@@ -17,6 +17,7 @@ from openbob.imports.choices import ImportStatus
 from openbob.imports.models import ChangeEvent
 from openbob.imports.pipeline import ImportResult, import_file
 from openbob.imports.tests.pipeline_kit import db_fingerprint, policy, write_enrollments
+from openbob.sources.errors import MissingColumnsError
 from openbob.sources.generate import snapshot_time
 from openbob.testing import Personas
 
@@ -103,3 +104,15 @@ def test_a_household_whose_row_was_refused_is_not_reported_lost(
     assert _import(personas, bad, partial=True, week=1).rejected_lines == [3]
     _import(personas, good, week=2)
     assert not ChangeEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_refused_whole_says_why_and_on_which_row(personas: Personas, tmp_path: Path) -> None:
+    path = tmp_path / "enrollments.csv"
+    path.write_text("Report of 2025-03-07\nffm_app_id,healthsherpa_id,policy_status,agent_npn\n")
+    before = db_fingerprint()
+    result = _import(personas, path)
+    assert result.status == ImportStatus.REJECTED
+    assert isinstance(result.refusal, MissingColumnsError)
+    assert (result.refusal.row, result.refusal.columns) == (2, ("first_name", "last_name"))
+    assert db_fingerprint() == before

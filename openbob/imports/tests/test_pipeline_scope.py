@@ -15,8 +15,14 @@ from django.core.exceptions import PermissionDenied
 
 from openbob.imports.choices import ImportStatus
 from openbob.imports.pipeline import import_file
-from openbob.imports.tests.pipeline_kit import db_fingerprint, policy, write_enrollments
+from openbob.imports.tests.pipeline_kit import (
+    POLICY_HEADERS,
+    db_fingerprint,
+    policy,
+    write_enrollments,
+)
 from openbob.sources.healthsherpa_followups import DMI
+from openbob.sources.healthsherpa_policies import AGENCY_COLUMNS
 from openbob.sources.healthsherpa_roster import FIELDS as ROSTER_FIELDS
 from openbob.testing import Personas
 
@@ -88,3 +94,38 @@ def test_a_manager_cannot_import_into_another_agency(personas: Personas, tmp_pat
         import_file(actor=personas.alice, agency=personas.agency_b, path=path)
     with pytest.raises(PermissionDenied):
         import_file(actor=personas.mallory, agency=personas.agency_a1, path=path)
+
+
+def _clients_export(path: Path, agent: str, email: str) -> Path:
+    """An agent's HealthSherpa Clients export: the Enrollments columns less the agency's."""
+    headers = [h for h in POLICY_HEADERS if h not in AGENCY_COLUMNS]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, headers, restval="", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerow(policy(1, agent=agent, agent_email=email))
+    return path
+
+
+@pytest.mark.django_db
+def test_an_agents_own_export_is_that_agents_snapshot_when_named(
+    personas: Personas, tmp_path: Path
+) -> None:
+    path = _clients_export(tmp_path / "clients.csv", "Carol Tester", "carol@a.test")
+    named = import_file(
+        actor=personas.alice, agency=personas.agency_a, path=path, scope_agent=personas.bob
+    )
+    assert named.run is not None and named.run.snapshot.scope == f"agent:{personas.bob.pk}"
+    assert named.header_row == 1
+
+
+@pytest.mark.django_db
+def test_naming_an_agent_outside_the_tree_as_the_exports_owner_is_refused(
+    personas: Personas, tmp_path: Path
+) -> None:
+    path = _clients_export(tmp_path / "clients.csv", "Carol Tester", "carol@a.test")
+    before = db_fingerprint()
+    with pytest.raises(PermissionDenied, match="not in this agency's tree"):
+        import_file(
+            actor=personas.alice, agency=personas.agency_a, path=path, scope_agent=personas.mallory
+        )
+    assert db_fingerprint() == before

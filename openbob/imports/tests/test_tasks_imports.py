@@ -48,7 +48,7 @@ def test_the_worker_imports_a_queued_upload_in_order(client: Client, tmp_path: P
     assert list(formats) == [FormatId.HEALTHSHERPA_ROSTER, FormatId.HEALTHSHERPA_ENROLLMENTS]
     assert uploads_left() == []
     page = client.get(f"/imports/uploads/{jobs[0].pk}/").content.decode()
-    assert "Imported" in page and "hx-trigger" not in page, "done: the page stops polling"
+    assert "Imported" in page and "every 3s" not in page, "done: the page stops polling"
 
 
 @pytest.mark.django_db(transaction=True)

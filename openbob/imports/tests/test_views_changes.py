@@ -202,10 +202,10 @@ def test_the_household_page_shows_its_changes_and_follow_ups(
     )
     sign_in(client, personas.carol)
     page = client.get(reverse("portal:household", args=[personas.household_a.pk])).content
-    history = page.decode().split("<h2>Change history</h2>")[1]
+    history = page.decode().split(">Change history</h2>")[1]
     assert history.index("Enrollment status changed") < history.index("Plan changed")
     assert "Lost" not in history, "only this household's changes"
-    follow_ups = page.decode().split("<h2>Follow-ups</h2>")[1]
+    follow_ups = page.decode().split(">Follow-ups</h2>")[1]
     assert "Data matching issue (DMI)" in follow_ups and "Income" in follow_ups
 
 

@@ -97,6 +97,18 @@ def test_it_reads_12_31_9999_as_no_end_date() -> None:
     assert n.parse_date("12/31/9999") is None
 
 
+@pytest.mark.parametrize("cell", ["**/**/1980", " */*/1980 ", "1980-**-**", "**/**/****"])
+def test_it_reads_a_masked_date_of_birth_even_with_its_year_as_unknown(cell: Cell) -> None:
+    """OpenBoB's own masked exports show the birth year alone; re-importing them works."""
+    assert n.parse_date(cell) is None
+
+
+@pytest.mark.parametrize("cell", ["**/**/19800", "1/**/1980", "**/02/1980"])
+def test_a_partly_masked_date_is_still_refused(cell: Cell) -> None:
+    with pytest.raises(InvalidValue):
+        n.parse_date(cell)
+
+
 @pytest.mark.parametrize("cell", ["2/30/2024", "13/01/2024", "yesterday", "1/2/76", True, -5])
 def test_it_refuses_impossible_or_unreadable_dates(cell: Cell) -> None:
     with pytest.raises(InvalidValue):

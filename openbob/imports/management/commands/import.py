@@ -45,6 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--profile", default=None, help="saved column mapping profile name")
         parser.add_argument(
+            "--agent",
+            default=None,
+            help="email of the agent whose own export this is (HealthSherpa Clients); "
+            "default: the agent its first row names",
+        )
+        parser.add_argument(
             "--errors", type=Path, default=None, help="write every row error to this CSV file"
         )
 
@@ -56,10 +62,11 @@ class Command(BaseCommand):
             profile = profile_named(actor, options["profile"], actor.agency)
             if profile is None:
                 raise CommandError(f"No mapping profile named {options['profile']!r}")
+        scope_agent = actor_by_email(options["agent"]) if options["agent"] else None
         console = Console()
         failed = False
         for path in import_order(options["paths"]):
-            result = self._one(path, actor, profile, options)
+            result = self._one(path, actor, profile, scope_agent, options)
             style = "green" if result.ok else "red"
             console.print(f"[{style}]{result.message}[/{style}]")
             for error in result.errors[:20]:
@@ -74,7 +81,12 @@ class Command(BaseCommand):
             raise CommandError("Some files were not imported.")
 
     def _one(
-        self, path: Path, actor: User, profile: MappingProfile | None, options: dict[str, Any]
+        self,
+        path: Path,
+        actor: User,
+        profile: MappingProfile | None,
+        scope_agent: User | None,
+        options: dict[str, Any],
     ) -> Any:
         assert actor.agency is not None  # actor_by_email checked it
         with Progress(
@@ -93,6 +105,7 @@ class Command(BaseCommand):
                     as_of=options["as_of"] or path_as_of(path),
                     allow_partial=options["allow_partial"],
                     profile=profile,
+                    scope_agent=scope_agent,
                     progress=lambda rows: progress.update(task, completed=rows),
                 )
             except PermissionDenied as exc:
