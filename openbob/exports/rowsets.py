@@ -13,11 +13,13 @@ audit row listing every revealed member before the first value is decrypted.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
@@ -74,10 +76,21 @@ class Request:
 # -- converters (named in the catalogue) ----------------------------------------------
 
 
-def choice_label(choices: Any) -> Callable[[object], str | None]:
-    """A converter from a stored choice value to its label (unknown values pass through)."""
-    labels: dict[object, str] = dict(choices.choices)
-    return lambda value: labels.get(value, value or None) if value is not None else None  # type: ignore[arg-type]
+class _Labels(dict[object, object]):
+    """Choice labels by stored value; a value without one passes through ("" is blank)."""
+
+    def __missing__(self, value: object) -> object:
+        return value or None
+
+
+def choice_label(choices: Any) -> Callable[[object], object]:
+    """A converter from a stored choice value to its label (unknown values pass through).
+
+    It is a dict lookup, so mapping it over a column runs in C except for unknown values.
+    """
+    labels = _Labels(choices.choices)
+    labels[None] = None
+    return labels.__getitem__
 
 
 def _yes_no(value: object) -> str | None:
@@ -411,20 +424,34 @@ class _Side:
     """A side queryset read in step with the base rows, both ordered by household id.
 
     Several side rows may share a household: the first (its ordering puts the wanted
-    one first) answers, the rest are skipped.
+    one first) answers, the rest are skipped. A whole batch of base keys is answered
+    at once with a dict and one comprehension, not a Python call per row.
     """
 
-    def __init__(self, rows: Iterator[Row], width: int) -> None:
-        self._rows = rows
-        self._current: Row | None = next(rows, None)
-        self._blank: Row = (None,) * width
+    def __init__(self, chunks: Iterator[list[Row]], width: int) -> None:
+        self._chunks = chunks
+        self._pending: list[Row] = []
+        self._exhausted = False
+        self._blank: Row = (None,) * (width + 1)
 
-    def values_for(self, key: object) -> Row:
-        while self._current is not None and self._current[0] < key:  # type: ignore[operator]
-            self._current = next(self._rows, None)
-        if self._current is not None and self._current[0] == key:
-            return self._current[1:]
-        return self._blank
+    def columns_for(self, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The side's value columns for `keys` (ascending), blank where it has no row."""
+        last = keys[-1]
+        while not self._exhausted and (not self._pending or self._pending[-1][0] <= last):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                self._exhausted = True
+            else:
+                self._pending.extend(chunk)
+        cut = bisect_right(self._pending, last, key=_key)
+        taken = self._pending[:cut][::-1]  # reversed, so each household's first row wins
+        del self._pending[:cut]
+        found = dict(zip(map(_key, taken), taken, strict=True))
+        blank = self._blank
+        return list(zip(*[found.get(key, blank) for key in keys], strict=True))[1:]
+
+
+_key = itemgetter(0)
 
 
 # -- assembling rows ---------------------------------------------------------------------
@@ -496,26 +523,20 @@ def statements(request: Request) -> list[tuple[str, tuple[Any, ...]]]:
 
 def rows(request: Request) -> Iterator[Row]:
     """The export's rows as tuples in catalogue column order, streamed a batch at a time."""
-    for _keys, batch in keyed_batches(request):
-        yield from batch
+    return chain.from_iterable(cells for _keys, cells in keyed_batches(request))
 
 
 def keyed_batches(request: Request) -> Iterator[tuple[list[tuple[Any, Any]], list[Row]]]:
     """Batches of rows with each row's (household id, base row id), for the weekly book."""
     plan = _plan(request)
-    sides = [
-        _Side(chain.from_iterable(_fetched(queryset)), width) for queryset, width in plan.sides
-    ]
+    sides = [_Side(_fetched(queryset), width) for queryset, width in plan.sides]
     revealed = _revealed(request, plan.base)
     for batch in _fetched(plan.stream):
-        if sides:
-            batch = [
-                values + tuple(chain.from_iterable(side.values_for(values[0]) for side in sides))
-                for values in batch
-            ]
+        values: list[Sequence[Any]] = list(zip(*batch, strict=True))
+        for side in sides:
+            values.extend(side.columns_for(values[0]))
         if revealed is not None:
-            batch = [(*values, _opened(revealed, values[1])) for values in batch]
-        values = list(zip(*batch, strict=True))
+            values.append([_opened(revealed, member_id) for member_id in values[1]])
         size = len(batch)
         cells = zip(*[column(values, size) for column in plan.columns], strict=True)
         yield list(zip(values[0], values[1], strict=True)), list(cells)

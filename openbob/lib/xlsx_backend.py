@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -65,16 +66,24 @@ def write_workbook(target: Path, tables: Sequence[Table]) -> None:
 
 
 def _records(table: Table) -> Iterator[dict[str, object]]:
-    """One dict per row, keyed by header in column order, as the library wants them."""
+    """One dict per row, keyed by header in column order, as the library wants them.
+
+    Built by `map` (the rows are already checked), so the library pulls each record
+    without resuming a Python frame; a row past Excel's limit raises ValueError.
+    """
+    rows = iter(table.rows)
+    first = next(rows, None)
+    if first is None:
+        return iter([dict.fromkeys(table.headers)])
     limit = EXCEL_MAX_ROWS - table.header_row - 1
-    count = 0
-    for cells in table.rows:
-        count += 1
-        if count > limit:
-            raise ValueError(f"Sheet {table.name!r} has more rows than Excel's {limit:,}")
-        yield dict(zip(table.headers, cells, strict=True))
-    if count == 0:
-        yield dict.fromkeys(table.headers)
+    records = map(dict, map(zip, repeat(table.headers), islice(chain([first], rows), limit)))
+    return chain(records, _nothing_after(rows, table.name, limit))
+
+
+def _nothing_after(rows: Iterator[Sequence[object]], name: str, limit: int) -> Iterator[Any]:
+    if next(rows, None) is not None:
+        raise ValueError(f"Sheet {name!r} has more rows than Excel's {limit:,}")
+    yield from ()
 
 
 def _title(table: Table, style: rustpy_xlsxwriter.Format) -> tuple[Any, ...]:
