@@ -22,14 +22,13 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openbob.bench.measure import Timing
+from openbob.bench.measure import Timing, run_task
 from openbob.bench.report import Report
 
 REPEATS = 3
@@ -70,22 +69,7 @@ def run(work: Path, quick: bool, postgres: str | None) -> Report:
 
 
 def _task(data_dir: Path, *args: str) -> dict[str, Any]:
-    """Run one task in a fresh process against the bench database; its JSON outcome."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "OPENBOB_TEST_DATABASE_URL")
-    }
-    env |= {"OPENBOB_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "openbob.settings"}
-    done = subprocess.run(
-        [sys.executable, "-m", "openbob.bench.alerts", *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_task("openbob.bench.alerts", data_dir, *args)
 
 
 # -- inside the measured process ---------------------------------------------------------

@@ -25,7 +25,6 @@ import json
 import os
 import pickle
 import resource
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openbob.bench.measure import Timing
+from openbob.bench.measure import Timing, run_task
 from openbob.bench.report import Report
 
 AGENTS = 40
@@ -126,21 +125,7 @@ def _timed(report: Report, data_dir: Path, label: str, *args: str) -> Timing:
 
 
 def _task(data_dir: Path, *args: str) -> dict[str, Any]:
-    """Run one task in a fresh process against the bench database; its JSON outcome."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "OPENBOB_TEST_DATABASE_URL")
-    }
-    env |= {"OPENBOB_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "openbob.settings"}
-    done = subprocess.run(
-        [sys.executable, "-m", "openbob.bench.exports", *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_task("openbob.bench.exports", data_dir, *args)
 
 
 # -- inside the measured process ---------------------------------------------------------

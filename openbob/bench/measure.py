@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -176,3 +177,22 @@ def _lines(log: Path) -> list[dict[str, object]]:
     if not log.exists():
         return []
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+
+
+def run_task(module: str, data_dir: Path, *args: str) -> dict[str, Any]:
+    """Run `python -m module *args` on the SQLite bench database in `data_dir`.
+
+    A fresh process per task, so each measures its own peak memory; the task prints a
+    JSON outcome as its last line, which is returned.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "OPENBOB_TEST_DATABASE_URL")
+    }
+    env |= {"OPENBOB_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "openbob.settings"}
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args], env=env, check=True, capture_output=True, text=True
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
