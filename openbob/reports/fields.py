@@ -7,8 +7,9 @@ what a report needs on top: a stable key, the label CalHEERS' My Reports uses
 report type's rows. Declarations the catalogue lacks live in `declarations`.
 
 A report type is one kind of row (Salesforce's "report type"): consumers with their
-health enrollments, members, enrollments, delegations, follow-ups, change events or
-agents. Its rows always come from `openbob.book.scoping`.
+health enrollments, members, enrollments, delegations, follow-ups, change events,
+agents or retention cases. Its rows always come from `openbob.book.scoping` (retention
+cases from `openbob.retention.access`, which derives from it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from django.db.models import Count, Expression, F, FilteredRelation, Q, QuerySet, TextChoices, Value
+from django.db.models import (
+    Case,
+    Choices,
+    Count,
+    Expression,
+    F,
+    FilteredRelation,
+    IntegerChoices,
+    Q,
+    QuerySet,
+    TextChoices,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, Trim
 
 from openbob.accounts.models import CertificationStatus, User
@@ -40,6 +54,9 @@ from openbob.exports.catalogue import Field
 from openbob.exports.rowsets import visible_events
 from openbob.imports.choices import EventType
 from openbob.reports import declarations
+from openbob.retention import exporting as retention_export
+from openbob.retention.access import cases_visible_to
+from openbob.retention.choices import CaseStatus, Resolution, Risk
 
 FilterKind = Literal["text", "name", "choice", "bool", "integer", "money", "date", "datetime"]
 
@@ -68,6 +85,7 @@ CALHEERS_LABELS: dict[str, str] = {
     "Program Type": "Eligibility Program",
     "Agent Name": "Enroller Contact",
     "Delegated Agent": "Enroller Contact",
+    "Assignee": "Enroller Contact",
     "Application Year": "Year of Application",
 }
 
@@ -89,14 +107,18 @@ class ReportField:
     section: str
     expression: Callable[[], Expression] | None = None
     person: str = ""
+    # A declaration from outside the book's catalogue names converters of its own
+    # module: these resolve them (None: the book's, `CHOICES` and `rowsets.CONVERTERS`).
+    vocabulary: type[Choices] | None = None
+    converter: Callable[..., object] | None = None
 
     @property
     def masked(self) -> bool:
         return self.column.mask is not None
 
     @property
-    def choices(self) -> type[TextChoices] | None:
-        return CHOICES.get(self.column.convert)
+    def choices(self) -> type[Choices] | None:
+        return self.vocabulary or CHOICES.get(self.column.convert)
 
     @property
     def filter_kind(self) -> FilterKind:
@@ -303,6 +325,50 @@ def _agent_rows(user: User) -> QuerySet[User]:
     )
 
 
+# -- retention cases ------------------------------------------------------------------
+
+_RETENTION_VOCABULARIES: dict[str, type[Choices]] = {
+    "risk": Risk,
+    "status": CaseStatus,
+    "resolution": Resolution,
+}
+_SOURCE_OF_RISK = retention_export.CONVERTERS["risk_source"]
+
+
+class RiskSource(IntegerChoices):
+    """Risk Source as a choice: 1 when the exchange sent the category, 0 when computed
+    (labels from the export's own converter)."""
+
+    EXCHANGE = 1, str(_SOURCE_OF_RISK(1))
+    COMPUTED = 0, str(_SOURCE_OF_RISK(0))
+
+
+def _retention_field(declared: Field) -> ReportField:
+    """A report field of a `retention_cases` export column, with that module's converter.
+
+    Risk Source is stored as the exchange's category (or NULL); the report groups and
+    filters on whether there is one, so two groups, not one per exchange category.
+    """
+    f = make_field(declared, "Retention case")
+    if declared.convert == "risk_source":
+        return replace(
+            f,
+            path=f.key,
+            expression=lambda: Case(
+                When(exchange_risk__isnull=True, then=Value(0)), default=Value(1)
+            ),
+            vocabulary=RiskSource,
+            converter=_SOURCE_OF_RISK,
+        )
+    if declared.convert in ("", "full_name"):
+        return f
+    return replace(
+        f,
+        vocabulary=_RETENTION_VOCABULARIES.get(declared.convert),
+        converter=retention_export.CONVERTERS[declared.convert],
+    )
+
+
 _CASE = ("Case Number", "Primary Contact")
 
 TYPES: tuple[ReportType, ...] = (
@@ -366,6 +432,13 @@ TYPES: tuple[ReportType, ...] = (
         row="one row per enroller",
         rows=_agent_rows,
         fields=_fields(catalogue.ROSTER_FIELDS, "Enroller"),
+    ),
+    ReportType(
+        key="retention_cases",
+        title="Retention cases",
+        row="one row per renewal case of the Retention Workspace, open or closed",
+        rows=cases_visible_to,
+        fields=tuple(_retention_field(f) for f in retention_export.FIELDS),
     ),
 )
 

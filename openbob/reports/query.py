@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Q, QuerySet, Sum, TextChoices, Value
 
 from openbob.accounts.models import User
 from openbob.exports.catalogue import Mask
@@ -67,7 +67,9 @@ def to_cell(f: ReportField, value: object) -> Cell:
     """A stored value as the report shows it: labels for codes, masks for PII."""
     if f.column.mask is not None:
         return _MASKS[f.column.mask](value)
-    convert = CONVERTERS.get(f.column.convert) if f.column.convert != "full_name" else None
+    convert = f.converter or (
+        CONVERTERS.get(f.column.convert) if f.column.convert != "full_name" else None
+    )
     if convert is not None:
         return convert(value)
     return value if value != "" else None
@@ -113,7 +115,8 @@ def condition(item: Filter) -> Q:
     text = f.filter_kind in ("text", "name")
     if op == "is_empty" or op == "not_empty":
         empty = Q(**{f"{f.path}__isnull": True})
-        if f.filter_kind in ("text", "name", "choice"):
+        textual = f.choices is not None and issubclass(f.choices, TextChoices)
+        if f.filter_kind in ("text", "name") or textual:
             empty |= Q(**{f.path: ""})
         return empty if op == "is_empty" else ~empty
     if op == "equals":

@@ -9,6 +9,7 @@ from openbob.reports import declarations
 from openbob.reports.definition import OPERATORS_BY_KIND, parse
 from openbob.reports.fields import BY_KEY, TYPES
 from openbob.reports.models import Report
+from openbob.retention import exporting as retention_export
 
 CALHEERS_FILTERS = (
     "account_name",
@@ -30,6 +31,7 @@ DECLARED = (
     *catalogue.EDE_FIELDS,
     *declarations.DELEGATION_FIELDS,
     declarations.FOLLOW_UP_KIND,
+    *retention_export.FIELDS,
 )
 
 
