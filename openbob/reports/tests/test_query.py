@@ -135,3 +135,17 @@ def test_every_report_type_runs_with_all_its_columns_in_scope(
     assert len(page.headers) == len(report_type.fields)
     rows = list(query.stream(book.mallory, parse(raw)))
     assert all(len(row) == len(report_type.fields) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("type_key", "column", "stored", "shown"),
+    [
+        ("follow_ups", "kind", "dmi", "Data matching issue (DMI)"),
+        ("delegations", "delegation_status", "active", "Active"),
+    ],
+)
+def test_coded_cells_show_their_labels(type_key: str, column: str, stored: str, shown: str) -> None:
+    from openbob.reports.fields import BY_KEY
+
+    field = next(f for f in BY_KEY[type_key].fields if f.key == column)
+    assert query.to_cell(field, stored) == shown
