@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from openbob.accounts.middleware import LOGIN_AT, MFA_VERIFIED
@@ -141,3 +142,19 @@ class SmtpInbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(envelope)
         return "250 Message accepted for delivery"
+
+
+def needs_concurrent_writers() -> None:
+    """Skip a thread-race test on the in-memory SQLite test database.
+
+    Threads writing at once to an in-memory SQLite database fail with "table is locked"
+    (it has no WAL and one shared cache), which says nothing about a deployed SQLite
+    file; the same race runs for real on PostgreSQL, and process races cover SQLite files.
+    """
+    from django.db import connection
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    if connection.vendor == "sqlite" and DatabaseCreation.is_in_memory_db(
+        connection.settings_dict["NAME"]
+    ):
+        pytest.skip("an in-memory SQLite test database cannot take concurrent writers")

@@ -23,7 +23,7 @@ from openbob.accounts.tests.helpers import (
     submit_password,
 )
 from openbob.audit.models import AuditEvent
-from openbob.testing import sign_in
+from openbob.testing import needs_concurrent_writers, sign_in
 
 NOON = datetime(2026, 3, 2, 12, 0, 0, tzinfo=UTC)  # a step boundary: 30 s steps from 1970
 
@@ -87,6 +87,7 @@ def test_it_allows_one_step_of_clock_drift_either_way(
 def test_it_lets_only_one_of_two_racing_requests_use_a_code(
     transactional_db: None, alice: User, secret: str
 ) -> None:
+    needs_concurrent_writers()
     code = _code(secret)
     start = threading.Barrier(4)
     results: list[bool] = []

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.db import close_old_connections, connection
-from django.db.backends.sqlite3.creation import DatabaseCreation
 
 from openbob.alerts import runs
 from openbob.alerts.models import DailySummary, RunStatus, SummaryRun
@@ -18,7 +17,7 @@ from openbob.alerts.tests.conftest import TODAY
 from openbob.audit.tests.scratch import VENDORS, scratch
 from openbob.exports.tests.conftest import run_worker, worker_test
 from openbob.scheduling.registry import tick
-from openbob.testing import Personas, build_personas
+from openbob.testing import Personas, build_personas, needs_concurrent_writers
 
 SPRING_FORWARD = date(2026, 3, 8)
 FALL_BACK = date(2026, 11, 1)
@@ -76,8 +75,7 @@ def test_a_worker_killed_mid_run_is_taken_over_after_its_lease(personas: Persona
 
 @worker_test
 def test_two_threads_racing_produce_exactly_one_summary_each() -> None:
-    if DatabaseCreation.is_in_memory_db(connection.settings_dict["NAME"]):
-        pytest.skip("in-memory SQLite fails concurrent writers; the process race covers SQLite")
+    needs_concurrent_writers()
     personas = build_personas()
     barrier = threading.Barrier(2)
     outcomes: list[object] = []

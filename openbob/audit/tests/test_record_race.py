@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
-from django.db.backends.sqlite3.creation import DatabaseCreation
 
 from openbob.audit.models import AuditEvent
 from openbob.audit.services import record
 from openbob.audit.tests.scratch import VENDORS, scratch
 from openbob.audit.verify import verify_chain
+from openbob.testing import needs_concurrent_writers
 
 WRITERS = 4
 EVENTS_EACH = 25
@@ -46,11 +46,7 @@ def _append(writer: int, start: threading.Barrier, errors: list[BaseException]) 
 
 
 def test_concurrent_threads_keep_the_chain_intact(transactional_db: None) -> None:
-    if DatabaseCreation.is_in_memory_db(connection.settings_dict["NAME"]):
-        pytest.skip(
-            "an in-memory SQLite test database fails concurrent writers with 'table is "
-            "locked'; the process test below covers SQLite, on a file as deployed"
-        )
+    needs_concurrent_writers()
     start, errors = threading.Barrier(WRITERS), list[BaseException]()
     threads = [
         threading.Thread(target=_append, args=(writer, start, errors)) for writer in range(WRITERS)

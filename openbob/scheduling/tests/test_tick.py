@@ -14,6 +14,7 @@ from openbob.scheduling import registry, ticker
 from openbob.scheduling.cadences import Daily
 from openbob.scheduling.models import ScheduledRun
 from openbob.scheduling.tests.jobs import note_period
+from openbob.testing import needs_concurrent_writers
 
 MORNING = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # 07:00 PST
 
@@ -54,16 +55,9 @@ def test_the_next_period_is_queued_the_next_morning(job: str) -> None:
     assert [run.period for run in queued] == ["2026-12-01"]
 
 
-def _needs_concurrent_writers() -> None:
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
-        "file:memorydb"
-    ):
-        pytest.skip("an in-memory SQLite database cannot take concurrent writers")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_thread_queues_due_jobs_on_its_own(job: str) -> None:
-    _needs_concurrent_writers()
+    needs_concurrent_writers()
     stop = threading.Event()
     thread = ticker.start(stop, interval=0.05)
     try:
@@ -80,7 +74,7 @@ def test_the_worker_thread_queues_due_jobs_on_its_own(job: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_racing_workers_queue_a_period_exactly_once(job: str) -> None:
-    _needs_concurrent_writers()
+    needs_concurrent_writers()
     start = threading.Barrier(4)
     counts: list[int] = []
 
