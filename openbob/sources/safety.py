@@ -37,13 +37,15 @@ _MAX_COMMENT = 65_535
 _DIRECTORY_BYTES_PER_ENTRY = 1024
 _CHUNK = 1 * _MB
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+# What Excel writes; checked for every part before any is read, so zipfile never
+# meets a method it cannot inflate.
+_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     OSError,
     EOFError,
     ValueError,
-    NotImplementedError,
     OverflowError,
     struct.error,
     zlib.error,
@@ -144,6 +146,9 @@ def _check_parts(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> No
         raise MalformedFileError(path, "a zip file, but not an Excel .xlsx workbook")
     if any(info.flag_bits & 0x1 for info in infos):
         raise MalformedFileError(path, "workbook is encrypted")
+    for info in infos:
+        if info.compress_type not in _COMPRESSIONS:
+            raise MalformedFileError(path, f"part {info.filename} uses an unsupported compression")
     declared = sum(info.file_size for info in infos)
     if declared > limits.max_uncompressed_bytes:
         raise UnsafeFileError(
@@ -177,12 +182,8 @@ def _inflate(
     that inflates beyond its declared size is the one way left to exceed it: refused.
     """
     handle.seek(_data_offset(path, handle, info))
-    if info.compress_type == zipfile.ZIP_STORED:
-        inflater = None
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
-        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    else:
-        raise MalformedFileError(path, f"part {info.filename} uses an unsupported compression")
+    stored = info.compress_type == zipfile.ZIP_STORED
+    inflater = None if stored else zlib.decompressobj(-zlib.MAX_WBITS)
     remaining, total = info.compress_size, 0
     while remaining > 0:
         chunk = handle.read(min(_CHUNK, remaining))

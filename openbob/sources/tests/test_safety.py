@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -147,6 +149,18 @@ def test_it_reads_cells_written_without_references(tmp_path: Path) -> None:
 def test_it_refuses_a_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = save(tmp_path / "doc.xlsx", raw_workbook(b"<x/>", omit=["xl/workbook.xml"]))
     with pytest.raises(MalformedFileError, match=r"a zip file, but not an Excel \.xlsx workbook"):
+        detect(path)
+
+
+def test_it_refuses_a_part_compressed_with_a_method_excel_does_not_use(tmp_path: Path) -> None:
+    plain = zipfile.ZipFile(io.BytesIO(raw_workbook(sheet_xml(ROWS))))
+    repacked = io.BytesIO()
+    with zipfile.ZipFile(repacked, "w") as archive:
+        for info in plain.infolist():
+            method = zipfile.ZIP_LZMA if info.filename == SHEET else zipfile.ZIP_DEFLATED
+            archive.writestr(info.filename, plain.read(info), compress_type=method)
+    path = save(tmp_path / "lzma.xlsx", repacked.getvalue())
+    with pytest.raises(MalformedFileError, match=f"part {SHEET} uses an unsupported compression"):
         detect(path)
 
 
