@@ -31,6 +31,7 @@ from openbob.accounts import mfa
 from openbob.accounts.forms import CodeForm, ConfirmForm, EnrolForm, LoginForm
 from openbob.accounts.middleware import LOGIN_AT, MFA_VERIFIED
 from openbob.accounts.models import User
+from openbob.accounts.requests import current_user
 from openbob.accounts.sudo import mark_recent_auth, require_recent_auth
 from openbob.accounts.throttle import Scope, Throttled, begin_attempt, client_ip
 from openbob.audit.services import record
@@ -54,12 +55,6 @@ class Pending:
 
     user: User
     next_url: str
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _audit(request: HttpRequest, action: str, actor: User | None, **detail: str) -> None:
@@ -285,7 +280,7 @@ def login_enrol(request: HttpRequest, pending: Pending) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     """POST only (a link or image cannot sign anyone out); flushes the whole session."""
     if request.user.is_authenticated:
-        _audit(request, "auth.logout", _user(request))
+        _audit(request, "auth.logout", current_user(request))
     logout(request)
     return redirect("accounts:login")
 
@@ -304,7 +299,7 @@ def _reauthenticate(user: User, data: dict[str, str]) -> mfa.Method | None:
 @_answers_throttle
 def confirm(request: HttpRequest) -> HttpResponse:
     """The sudo step: password and, for accounts with a second factor, a code."""
-    user = _user(request)
+    user = current_user(request)
     next_url = _safe_next(request, _next_param(request), "accounts:security")
     data = request.POST if request.method == "POST" else None
     form = ConfirmForm(data, needs_code=_has_second_factor(user))
@@ -328,7 +323,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     """My Profile → Security: MFA status, new recovery codes, reset of the authenticator."""
-    user = _user(request)
+    user = current_user(request)
     context = {
         "enrolled": mfa.is_enrolled(user),
         "codes_left": mfa.remaining_recovery_codes(user),
@@ -341,7 +336,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_recent_auth
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Replace the recovery codes; the new ones are shown in this response only."""
-    user = _user(request)
+    user = current_user(request)
     if not mfa.is_enrolled(user):
         return redirect("accounts:security")
     if request.method == "POST":
@@ -365,7 +360,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_recent_auth
 def mfa_reset(request: HttpRequest) -> HttpResponse:
     """Remove the authenticator and sign out; the next sign-in enrols a new one."""
-    user = _user(request)
+    user = current_user(request)
     if request.method == "POST":
         mfa.reset(user)
         _audit(request, "auth.mfa_reset", user)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from openbob.accounts.models import User
+from openbob.accounts.requests import current_user
 from openbob.alerts import aor, bell
 from openbob.alerts.forms import EmailPreferenceForm
 from openbob.alerts.models import DailySummary, Page
@@ -23,17 +23,11 @@ from openbob.audit.services import record
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @require_GET
 @login_required
 def mailbox(request: HttpRequest) -> HttpResponse:
     """The user's Daily Summaries and Daily Manager Summaries, newest first."""
-    user = _user(request)
+    user = current_user(request)
     summaries = DailySummary.objects.filter(recipient=user).order_by("-day", "kind")
     page = Paginator(summaries, PAGE_SIZE).get_page(request.GET.get("page"))
     form = EmailPreferenceForm(initial={"email_alerts": user.email_alerts})
@@ -45,7 +39,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """One summary of the user's own (anyone else's is 404)."""
-    found = get_object_or_404(DailySummary, pk=pk, recipient=_user(request))
+    found = get_object_or_404(DailySummary, pk=pk, recipient=current_user(request))
     page = Paginator(found.lines.all(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "alerts/summary.html", {"summary": found, "page": page})
 
@@ -54,7 +48,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     """Turn email delivery of summaries on or off (the mailbox keeps them either way)."""
-    user = _user(request)
+    user = current_user(request)
     form = EmailPreferenceForm(request.POST)
     if form.is_valid():
         user.email_alerts = form.cleaned_data["email_alerts"]
@@ -69,7 +63,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 def aor_at_risk(request: HttpRequest) -> HttpResponse:
     """Households whose agent of record changed, is at risk, or whose delegation was lost."""
-    user = _user(request)
+    user = current_user(request)
     since = aor.last_visit(user, Page.AOR)
     page = Paginator(aor.entries(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -83,7 +77,7 @@ def aor_at_risk(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """Bell notifications and portal-wide messages, newest first."""
-    return render(request, "alerts/bell.html", {"items": bell.feed(_user(request))})
+    return render(request, "alerts/bell.html", {"items": bell.feed(current_user(request))})
 
 
 @require_POST
@@ -92,7 +86,7 @@ def seen(request: HttpRequest, page: str) -> HttpResponse:
     """Record a visit to the AOR tab or the bell (sent by htmx when the page loaded)."""
     if page not in Page.values:
         raise Http404("No such page")
-    aor.mark_seen(_user(request), Page(page))
+    aor.mark_seen(current_user(request), Page(page))
     return HttpResponse(status=204)
 
 
@@ -104,14 +98,14 @@ def aor_badge(request: HttpRequest) -> HttpResponse:
     Counting over a large book takes a moment; loading it apart keeps every page's own
     answer fast (no JavaScript: no badge, the tab itself still lists everything).
     """
-    return _badge(request, aor.new_count(_user(request)), "new")
+    return _badge(request, aor.new_count(current_user(request)), "new")
 
 
 @require_GET
 @login_required
 def bell_badge(request: HttpRequest) -> HttpResponse:
     """The unread bell count, fetched by htmx like `aor_badge`."""
-    return _badge(request, bell.unread_count(_user(request)), "unread")
+    return _badge(request, bell.unread_count(current_user(request)), "unread")
 
 
 def _badge(request: HttpRequest, count: int, meaning: str) -> HttpResponse:

@@ -14,22 +14,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openbob.accounts.models import User
+from openbob.accounts.requests import current_user
 from openbob.accounts.sudo import require_recent_auth
 from openbob.api.forms import TokenForm
 from openbob.api.tokens import issue_token, revoke_token
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @require_GET
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    user_tokens = _user(request).api_tokens.order_by("-created_at", "-pk")
+    user_tokens = current_user(request).api_tokens.order_by("-created_at", "-pk")
     return render(request, "api/tokens.html", {"tokens": user_tokens})
 
 
@@ -41,10 +35,10 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return render(request, "api/token_form.html", {"form": form})
     issued = issue_token(
-        user=_user(request),
+        user=current_user(request),
         name=form.cleaned_data["name"],
         days=form.cleaned_data["days"],
-        actor=_user(request),
+        actor=current_user(request),
     )
     context = {"token": issued.token, "plaintext": issued.plaintext}
     return render(request, "api/token_created.html", context)
@@ -53,7 +47,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     token = get_object_or_404(user.api_tokens, pk=pk)
     if revoke_token(token=token, actor=user):
         messages.success(request, f"Token {token.name} ({token.prefix}) was revoked.")

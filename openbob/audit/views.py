@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from openbob.accounts.models import User
+from openbob.accounts.requests import current_user
 from openbob.accounts.roles import Perm
 from openbob.audit.forms import AuditFilterForm
 from openbob.audit.models import AuditEvent
@@ -28,8 +28,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     without an agency (system jobs) are for operators, via `bob audit`, not this page.
     An invalid filter shows its error and no events rather than an unfiltered list.
     """
-    user = request.user
-    assert isinstance(user, User)
+    user = current_user(request)
     if not user.can(Perm.VIEW_AUDIT):
         raise PermissionDenied("Only agency managers can read the audit log")
     form = AuditFilterForm(request.GET or None, viewer=user)

@@ -26,9 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from openbob.bench.measure import Timing
 from openbob.bench.report import Report
+from openbob.bench.tree import AGENTS, SUB_AGENCIES, agency_tree
 
-AGENTS = 200
-SUB_AGENCIES = 10
 LIMIT_SECONDS = 2.0
 DATABASE = "openbob_bench_rep"
 REPORT: dict[str, Any] = {
@@ -165,18 +164,10 @@ def _seed(households: int) -> Any:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from openbob.accounts.roles import Role
-    from openbob.agencies.services import create_agency
     from openbob.book.models import Enrollment, Household
-    from openbob.testing import make_user
 
-    top = create_agency(name="Benchmark Agency")
-    agencies = [top, *(create_agency(name=f"Sub {n}", parent=top) for n in range(SUB_AGENCIES))]
-    manager = make_user("bench.manager@openbob.invalid", Role.AGENCY_MANAGER, top)
-    agents = [
-        make_user(f"agent{n}@openbob.invalid", Role.AGENT, agencies[n % len(agencies)])
-        for n in range(AGENTS)
-    ]
+    tree = agency_tree()
+    manager, agents = tree.manager, tree.agents
     agent_of = f"(i % {AGENTS})"
     agent_ids = " ".join(f"WHEN {n} THEN {a.pk}" for n, a in enumerate(agents))
     agency_ids = " ".join(f"WHEN {n} THEN {a.agency_id}" for n, a in enumerate(agents))

@@ -24,11 +24,10 @@ from typing import Any
 
 from openbob.bench.measure import Timing
 from openbob.bench.report import Report
+from openbob.bench.tree import AGENTS, SUB_AGENCIES, agency_tree
 
 IN_SEASON = date(2026, 10, 5)
 BATCH = 20_000
-AGENTS = 200
-SUB_AGENCIES = 10
 
 
 def run(work: Path, quick: bool, postgres: str | None) -> Report:
@@ -163,20 +162,12 @@ def _seed(households: int) -> Any:
     from django.db import transaction
     from django.utils import timezone
 
-    from openbob.accounts.roles import Role
-    from openbob.agencies.services import create_agency
     from openbob.book.models import Enrollment, FollowUp, Household, Member
     from openbob.imports import bulk
     from openbob.imports.models import ChangeEvent, ImportRun
-    from openbob.testing import make_user
 
-    top = create_agency(name="Benchmark Agency")
-    agencies = [top, *(create_agency(name=f"Sub {n}", parent=top) for n in range(SUB_AGENCIES))]
-    manager = make_user("bench.manager@openbob.invalid", Role.AGENCY_MANAGER, top)
-    agents = [
-        make_user(f"agent{n}@openbob.invalid", Role.AGENT, agencies[n % len(agencies)])
-        for n in range(AGENTS)
-    ]
+    tree = agency_tree()
+    top, manager, agents = tree.top, tree.manager, tree.agents
     now = timezone.now()
     stamp = bulk.db_datetime(now)
     run = ImportRun.objects.create(

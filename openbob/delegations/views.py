@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openbob.accounts.requests import current_user, is_htmx
 from openbob.book import delegations
 from openbob.delegations import tool
 from openbob.delegations.forms import CodeForm, PhoneForm, SearchForm
-from openbob.portal.requests import current_user, is_htmx
 
 TOO_MANY = 429
 

@@ -22,7 +22,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, TextChoices
 from django.db.models.functions import Coalesce
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
@@ -105,17 +105,23 @@ def _pacific_date(value: object) -> date | None:
     return value.astimezone(PACIFIC).date() if isinstance(value, datetime) else None
 
 
+# Converters whose stored codes come from a fixed vocabulary: the label is shown. (My
+# Reports filters on the same vocabularies.)
+VOCABULARIES: dict[str, type[TextChoices]] = {
+    "program": Program,
+    "metal_tier": MetalTier,
+    "enrollment_status": EnrollmentStatus,
+    "binder_status": BinderStatus,
+    "coverage": Coverage,
+    "event_type": EventType,
+    "role": Role,
+    "certification": CertificationStatus,
+    "source": Source,
+    "kind": FollowUpKind,
+    "delegation_status": DelegationStatus,
+}
 CONVERTERS: dict[str, Callable[..., object]] = {
-    "program": choice_label(Program),
-    "metal_tier": choice_label(MetalTier),
-    "enrollment_status": choice_label(EnrollmentStatus),
-    "binder_status": choice_label(BinderStatus),
-    "coverage": choice_label(Coverage),
-    "event_type": choice_label(EventType),
-    "role": choice_label(Role),
-    "certification": choice_label(CertificationStatus),
-    "source": choice_label(Source),
-    "kind": choice_label(FollowUpKind),
+    **{name: choice_label(vocabulary) for name, vocabulary in VOCABULARIES.items()},
     "yes_no": _yes_no,
     "full_name": _full_name,
     "pacific_date": _pacific_date,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openbob.accounts.models import User
+from openbob.accounts.requests import current_user
 from openbob.accounts.roles import Perm
 from openbob.accounts.sudo import has_recent_auth
 from openbob.api.changes import apply_changes
@@ -32,12 +33,6 @@ PAGE_SIZE = 50
 AGENT_RESULTS = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _require_exports(user: User, spec: ExportSpec | None = None) -> None:
     if reason := access.refusal(user, spec):
         raise PermissionDenied(reason)
@@ -47,7 +42,7 @@ def _require_exports(user: User, spec: ExportSpec | None = None) -> None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The exports this user may request (HealthSherpa's Exports page)."""
-    user = _user(request)
+    user = current_user(request)
     _require_exports(user)
     offered = [spec for spec in catalogue.EXPORTS if access.refusal(user, spec) is None]
     return render(request, "exports/index.html", {"exports": offered})
@@ -71,7 +66,7 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
     Clients takes the Active Consumers list's filters from the query string ("Export
     these clients" links here with them; the form posts back to the same address).
     """
-    user = _user(request)
+    user = current_user(request)
     spec = services.get_spec(kind)
     _require_exports(user, spec)
     may_unmask = access.may_export_unmasked(user, spec)
@@ -145,7 +140,7 @@ def _agent_search(request: HttpRequest, user: User, spec: ExportSpec) -> dict[st
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     """The user's own exports, newest first, with re-download, retry and cancel."""
-    user = _user(request)
+    user = current_user(request)
     jobs = ExportJob.objects.filter(requester=user).order_by("-requested_at", "-pk")
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"job": job, "title": services.spec_for(job).title} for job in page]
@@ -153,7 +148,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def _own_job(request: HttpRequest, pk: int) -> ExportJob:
-    return get_object_or_404(ExportJob, pk=pk, requester=_user(request))
+    return get_object_or_404(ExportJob, pk=pk, requester=current_user(request))
 
 
 @require_POST
@@ -173,7 +168,7 @@ def download(request: HttpRequest, token: str) -> HttpResponseBase:
     """Serve a file: signed, expiring, bound to the requester; never cached."""
     response: HttpResponseBase
     try:
-        job = services.job_for_link(token, _user(request))
+        job = services.job_for_link(token, current_user(request))
     except services.Gone as gone:
         response = render(request, "exports/gone.html", {"reason": str(gone)}, status=410)
     else:
@@ -190,7 +185,7 @@ def download(request: HttpRequest, token: str) -> HttpResponseBase:
 @login_required
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Request a failed export again (an unmasked one needs fresh re-authentication)."""
-    user = _user(request)
+    user = current_user(request)
     job = _own_job(request, pk)
     if not job.masked and not has_recent_auth(request):
         query = urlencode({"next": reverse("exports:history")})
@@ -208,7 +203,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
-    if services.cancel(job, _user(request)):
+    if services.cancel(job, current_user(request)):
         messages.success(request, f"Export {job.pk} cancelled.")
     else:
         messages.error(request, f"Export {job.pk} has already started and cannot be cancelled.")
@@ -219,7 +214,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's notifications; opening the list marks them read."""
-    user = _user(request)
+    user = current_user(request)
     items = list(Notification.objects.filter(user=user)[:PAGE_SIZE])
     Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "exports/notifications.html", {"items": items})
@@ -229,7 +224,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def switch(request: HttpRequest) -> HttpResponse:
     """Agency Account → Export settings: HealthSherpa's "Prevent exports" (audited)."""
-    user = _user(request)
+    user = current_user(request)
     if not user.can(Perm.MANAGE_AGENCY):
         raise PermissionDenied("Only agency managers may change export settings.")
     agency = user.agency

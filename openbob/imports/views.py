@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openbob.accounts.models import User
+from openbob.accounts.requests import current_user
 from openbob.accounts.roles import Perm
 from openbob.accounts.sudo import has_recent_auth
 from openbob.audit.services import record as audit
@@ -55,15 +56,9 @@ RECENT_UPLOADS = 10
 EVENTS_ON_RESULT = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _importer(request: HttpRequest) -> User:
     """The signed-in user if their role may import (403 otherwise)."""
-    user = _user(request)
+    user = current_user(request)
     if not user.can(Perm.IMPORT):
         raise PermissionDenied("Only agency managers can import files")
     return user
@@ -108,7 +103,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _receive(request: HttpRequest, handler: PrivateUploadHandler) -> HttpResponse:
     if handler.too_large:
         return _too_large(request)
-    user = _user(request)
+    user = current_user(request)
     form = UploadForm(user, request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form)
@@ -135,7 +130,7 @@ def _receive(request: HttpRequest, handler: PrivateUploadHandler) -> HttpRespons
 def _upload_page(request: HttpRequest, form: UploadForm) -> HttpResponse:
     context = {
         "form": form,
-        "recent": jobs_visible_to(_user(request)).select_related("actor")[:RECENT_UPLOADS],
+        "recent": jobs_visible_to(current_user(request)).select_related("actor")[:RECENT_UPLOADS],
         "limit_mb": upload_limit() // (1024 * 1024),
     }
     return render(request, "imports/upload.html", context)
@@ -265,7 +260,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 def changes(request: HttpRequest) -> HttpResponse:
     """What changed in the user's book, one week at a time (the latest by default)."""
-    user = _user(request)
+    user = current_user(request)
     events = events_visible_to(user)
     data = request.GET.copy()
     latest = events.order_by("-week").values_list("week", flat=True).first()

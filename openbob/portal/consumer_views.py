@@ -15,11 +15,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from openbob.accounts.requests import current_user, is_htmx
 from openbob.accounts.roles import Perm
 from openbob.book import delegations
 from openbob.book.consumer_filters import FILTER_NAMES
 from openbob.portal.consumers import SORT_LABELS, ConsumerFilterForm, consumer_page
-from openbob.portal.requests import current_user, is_htmx
 
 PAGING = ("after", "before")
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from openbob.accounts.models import User
+from openbob.accounts.requests import current_user, is_htmx
 from openbob.accounts.roles import Perm
 from openbob.audit.reveal import reveal_income, reveal_member
 from openbob.book import delegations
@@ -22,7 +23,6 @@ from openbob.book.models import Enrollment, Household
 from openbob.book.notes import add_note
 from openbob.book.scoping import Action, can, get_household_for, households_visible_to
 from openbob.lib.masking import mask_dob, mask_ssn
-from openbob.portal.requests import current_user, is_htmx
 from openbob.portal.timeline import timeline
 
 

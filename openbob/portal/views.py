@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from openbob.accounts.requests import current_user, is_htmx
 from openbob.accounts.roles import Perm
 from openbob.book.scoping import agencies_visible_to
 from openbob.portal.home import home_summary
-from openbob.portal.requests import current_user, is_htmx
 from openbob.portal.roster import RosterFilterForm, roster
 
 PAGE_SIZE = 50

@@ -13,7 +13,7 @@ from openbob.exports.catalogue import CALHEERS, Field
 _DELEGATIONS = "Delegations"
 
 FOLLOW_UP_KIND = Field(
-    "Kind", "text", "DMI, SVI or requested action.", "Follow-ups", ("kind",), "follow_up_kind"
+    "Kind", "text", "DMI, SVI or requested action.", "Follow-ups", ("kind",), "kind"
 )
 
 DELEGATION_FIELDS: tuple[Field, ...] = (

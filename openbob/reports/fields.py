@@ -29,51 +29,26 @@ from django.db.models import (
     IntegerChoices,
     Q,
     QuerySet,
-    TextChoices,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Concat, Trim
 
-from openbob.accounts.models import CertificationStatus, User
-from openbob.accounts.roles import Role
+from openbob.accounts.models import User
 from openbob.book.choices import (
-    BinderStatus,
     Coverage,
-    DelegationStatus,
-    EnrollmentStatus,
-    FollowUpKind,
-    MetalTier,
-    Program,
-    Source,
 )
 from openbob.book.models import Delegation, Enrollment, FollowUp, Household, Member
 from openbob.book.scoping import enrollers_visible_to, households_visible_to
 from openbob.exports import catalogue
 from openbob.exports.catalogue import Field
-from openbob.exports.rowsets import visible_events
-from openbob.imports.choices import EventType
+from openbob.exports.rowsets import VOCABULARIES, visible_events
 from openbob.reports import declarations
 from openbob.retention import exporting as retention_export
 from openbob.retention.access import cases_visible_to
 from openbob.retention.choices import CaseStatus, Resolution, Risk
 
 FilterKind = Literal["text", "name", "choice", "bool", "integer", "money", "date", "datetime"]
-
-# Converters named in the catalogue whose values come from a fixed vocabulary.
-CHOICES: dict[str, type[TextChoices]] = {
-    "program": Program,
-    "metal_tier": MetalTier,
-    "enrollment_status": EnrollmentStatus,
-    "binder_status": BinderStatus,
-    "coverage": Coverage,
-    "event_type": EventType,
-    "role": Role,
-    "certification": CertificationStatus,
-    "source": Source,
-    "follow_up_kind": FollowUpKind,
-    "delegation_status": DelegationStatus,
-}
 
 # CalHEERS' My Reports names for catalogue columns (job aid, "Filter Your Content").
 CALHEERS_LABELS: dict[str, str] = {
@@ -108,7 +83,7 @@ class ReportField:
     expression: Callable[[], Expression] | None = None
     person: str = ""
     # A declaration from outside the book's catalogue names converters of its own
-    # module: these resolve them (None: the book's, `CHOICES` and `rowsets.CONVERTERS`).
+    # module: these resolve them (None: `rowsets.VOCABULARIES` and `rowsets.CONVERTERS`).
     vocabulary: type[Choices] | None = None
     converter: Callable[..., object] | None = None
 
@@ -118,7 +93,7 @@ class ReportField:
 
     @property
     def choices(self) -> type[Choices] | None:
-        return self.vocabulary or CHOICES.get(self.column.convert)
+        return self.vocabulary or VOCABULARIES.get(self.column.convert)
 
     @property
     def filter_kind(self) -> FilterKind:

@@ -19,10 +19,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum, TextChoices, Value
 
 from openbob.accounts.models import User
 from openbob.exports.catalogue import Mask
-from openbob.exports.rowsets import CONVERTERS, choice_label
+from openbob.exports.rowsets import CONVERTERS
 from openbob.lib.masking import mask_dob, mask_income, mask_ssn
 from openbob.reports.definition import Definition, Filter
-from openbob.reports.fields import CHOICES, ReportField
+from openbob.reports.fields import ReportField
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -63,18 +63,12 @@ class Page:
         return self.number > 1
 
 
-# Vocabularies only reports name (follow-up kind, delegation status) get labels too.
-_LABELS: dict[str, Callable[..., object]] = {
-    name: choice_label(vocabulary) for name, vocabulary in CHOICES.items()
-} | CONVERTERS
-
-
 def to_cell(f: ReportField, value: object) -> Cell:
     """A stored value as the report shows it: labels for codes, masks for PII."""
     if f.column.mask is not None:
         return _MASKS[f.column.mask](value)
     convert = f.converter or (
-        _LABELS.get(f.column.convert) if f.column.convert != "full_name" else None
+        CONVERTERS.get(f.column.convert) if f.column.convert != "full_name" else None
     )
     if convert is not None:
         return convert(value)

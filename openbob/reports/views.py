@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openbob.accounts.models import User
+from openbob.accounts.requests import current_user, is_htmx
 from openbob.reports import exporting, forms, query, services
 from openbob.reports.definition import (
     OPERATORS_BY_KIND,
@@ -33,8 +34,8 @@ RUN_ACTIONS = ("run", "save", "save_as")
 
 
 def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
+    """The signed-in user, if their role may use My Reports."""
+    user = current_user(request)
     if not services.may_use_reports(user):
         raise PermissionDenied(services.NO_REPORTS)
     return user
@@ -140,7 +141,7 @@ def _small_int(text: str) -> int | None:
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -178,9 +179,7 @@ def _render(
         "may_share": services.may_share(user),
         "folders": services.writable_folders(user),
     }
-    template = (
-        "reports/_builder.html" if request.headers.get("HX-Request") else "reports/builder.html"
-    )
+    template = "reports/_builder.html" if is_htmx(request) else "reports/builder.html"
     return render(request, template, context)
 
 

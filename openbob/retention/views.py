@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openbob.accounts.models import User
+from openbob.accounts.requests import current_user
 from openbob.accounts.roles import Perm
 from openbob.book.scoping import visible_agency_ids
 from openbob.exports import access as export_access
@@ -37,12 +38,6 @@ from openbob.retention.models import RetentionCase
 from openbob.retention.rules import BY_KEY
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _filtered(
@@ -67,7 +62,7 @@ def _filtered(
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
     """My (or the agency's) cases ranked 5 Very High to 1 Very Low, with their reasons."""
-    user = _user(request)
+    user = current_user(request)
     require(user, CaseAction.VIEW)
     filtered, statuses, filters = _filtered(request, user)
     cursor = listing.Cursor.parse(request.GET.get("after"))
@@ -97,7 +92,7 @@ def export_cases(request: HttpRequest) -> HttpResponse:
     The list offers the button only to those `openbob.exports.access.refusal` allows;
     `request_export` checks again (403 with the reason) and audits the request.
     """
-    user = _user(request)
+    user = current_user(request)
     require(user, CaseAction.VIEW)
     fmt = request.POST.get("format", "xlsx")
     try:
@@ -136,7 +131,7 @@ def _case_context(user: User, case: RetentionCase, **forms: object) -> dict[str,
 @require_GET
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     case = get_case_for(user, pk)
     return render(request, "retention/case.html", _case_context(user, case))
 
@@ -144,7 +139,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def log_interaction(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     case = get_case_for(user, pk, action=CaseAction.WORK)
     form = InteractionForm(request.POST)
     if form.is_valid():
@@ -164,7 +159,7 @@ def log_interaction(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def update_case(request: HttpRequest, pk: int) -> HttpResponse:
     """Save status, resolution and steps; closing lists every required field missing."""
-    user = _user(request)
+    user = current_user(request)
     case = get_case_for(user, pk, action=CaseAction.WORK)
     form = CaseForm(request.POST)
     missing: dict[str, str] = {}
@@ -190,7 +185,7 @@ def update_case(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def transfer(request: HttpRequest) -> HttpResponse:
     """Agency Managers move the selected cases to another agent of the agency (audited)."""
-    user = _user(request)
+    user = current_user(request)
     require(user, CaseAction.TRANSFER)
     visible = cases_visible_to(user)
     ids = [int(v) for v in request.POST.getlist("cases") if v.isdigit()][: PAGE_SIZE * 4]
@@ -217,7 +212,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """Open cases by priority, aging, reasons, resolution time; POST refreshes the figures."""
-    user = _user(request)
+    user = current_user(request)
     require(user, CaseAction.VIEW)
     if request.method == "POST":
         tallies.refresh(visible_agency_ids(user))

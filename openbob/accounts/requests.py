@@ -1,4 +1,4 @@
-"""Small request helpers every portal view uses."""
+"""Request helpers every view uses: who is signed in, and whether htmx asked."""
 
 from __future__ import annotations
 
