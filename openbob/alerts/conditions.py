@@ -1,7 +1,7 @@
 """Which households are in each topic's condition on a day, and since when.
 
 Each function reads the book (households, enrollments, follow-ups, members), the import
-pipeline's change events, or the exchange notices the book does not store, set-based:
+pipeline's change events, or the exchange notices (`openbob.alerts.notices`), set-based:
 one query per topic over the whole installation, never one per household, so a day's
 summaries over a million households stay a handful of scans. Only clear columns are
 read (birth year, never the encrypted date of birth).
@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 
 from openbob.alerts.models import ExchangeNotice
-from openbob.alerts.topics import DUE_SOON_DAYS, ONCE_LOOKBACK_DAYS, Topic
+from openbob.alerts.topics import DUE_SOON_DAYS, ONCE_LOOKBACK_DAYS, RULES, Topic
 from openbob.book.choices import BinderStatus, EnrollmentStatus, FollowUpKind
 from openbob.book.models import Enrollment, FollowUp, Household, Member
 from openbob.imports.choices import EventType
@@ -101,12 +101,30 @@ def medicare_aged_out(today: date) -> Iterator[Occurrence]:
 
 
 def notices(today: date) -> Iterator[Occurrence]:
-    """Exchange notices not yet resolved (Consent Valid Thru, NOD, Updates Pending)."""
+    """Exchange notices not yet resolved (NOD, Updates Pending; Consent recorded by hand)."""
     rows = ExchangeNotice.objects.filter(
         Q(resolved_on__isnull=True) | Q(resolved_on__gt=today)
     ).values_list("household_id", "topic", "key", "since")
     for household_id, topic, key, since in rows.iterator(chunk_size=20_000):
         yield Occurrence(household_id, Topic(topic), key, since)
+
+
+def consent_running_out(today: date) -> Iterator[Occurrence]:
+    """Households whose consent to check tax data ends before next plan year.
+
+    From the CalHEERS Consent Valid Through column: consent valid through a day before
+    1 January of next year cannot serve the coming renewal. The topic is alerted on
+    three days a year only (its rule), so on the other days nothing is read. A new
+    consent date is a new occurrence.
+    """
+    if not RULES[Topic.CONSENT_VALID_THRU].due(today, today):
+        return
+    rows = Household.objects.filter(
+        lost_at__isnull=True, consent_valid_through__lt=date(today.year + 1, 1, 1)
+    ).values_list("pk", "consent_valid_through")
+    for pk, through in rows.iterator(chunk_size=20_000):
+        assert through is not None  # filtered on consent_valid_through above
+        yield Occurrence(pk, Topic.CONSENT_VALID_THRU, through.isoformat(), today)
 
 
 def status_changes(today: date) -> Iterator[Occurrence]:
@@ -169,6 +187,7 @@ FINDERS: tuple[Finder, ...] = (
     svi_due,
     medicare_aged_out,
     notices,
+    consent_running_out,
     status_changes,
     book_events,
     stamped_flags,

@@ -36,10 +36,11 @@ class RunStatus(models.TextChoices):
 class ExchangeNotice(models.Model):
     """A notice the exchange reported for a household that the book itself does not hold.
 
-    Consent Valid Thru, NOD notices and Enrollment Updates Pending come from CalHEERS
-    columns the book does not store (Consent Valid Through, Notices Pending); this is
-    where they are recorded (`openbob.alerts.notices.record_notice`) so that the
-    frequency rules can apply to them. `key` names the occurrence (a notice id or date).
+    NOD notices and Enrollment Updates Pending: derived each day from the CalHEERS
+    Notices Pending count the import stores on the household, by
+    `openbob.alerts.notices.sync_from_book`; or recorded by hand (`record_notice`, any
+    of the three notice topics), so that the frequency rules apply to them. `key` names
+    the occurrence (a notice id or date; derived ones start with ``calheers:``).
     """
 
     household = models.ForeignKey("book.Household", on_delete=models.CASCADE, related_name="+")

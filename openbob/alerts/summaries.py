@@ -26,6 +26,7 @@ from openbob.alerts.models import (
     SummaryItem,
     SummaryKind,
 )
+from openbob.alerts.notices import sync_from_book
 from openbob.alerts.topics import ONCE_LOOKBACK_DAYS, RULES, Topic, is_once
 from openbob.book.models import Household
 from openbob.book.scoping import visible_agency_ids
@@ -113,7 +114,11 @@ def lines_for(due: Iterable[Occurrence]) -> list[Line]:
 
 
 def store_day(today: date) -> DayTotals:
-    """Store `today`'s summaries for every recipient who has none yet; remember "once"s."""
+    """Store `today`'s summaries for every recipient who has none yet; remember "once"s.
+
+    The exchange notices are first brought in line with the book's CalHEERS columns.
+    """
+    sync_from_book(today)
     due = due_occurrences(today)
     lines = lines_for(due)
     names = _agent_names()

@@ -3,9 +3,10 @@
 The first eight topics and their frequencies are Covered California's Daily Summary
 topics (2026 Open Enrollment webinar, "Daily Summary Notification Topics and
 Frequency"); the last six are OpenBoB's own, fed by the import pipeline's change events
-and follow-ups. Each topic has a *condition* (a household is in it since some day, see
-`openbob.alerts.conditions`) and a *rule* that says on which days a held condition is
-put in the recipient's Daily Summary:
+and follow-ups (where the exchange-notice topics' data comes from:
+`openbob.alerts.notices`). Each topic has a *condition* (a household is in it since some
+day, see `openbob.alerts.conditions`) and a *rule* that says on which days a held
+condition is put in the recipient's Daily Summary:
 
 ==============================  ===============================================
 topic                           rule

@@ -105,6 +105,15 @@ class Household(Provenanced):
     )
     aor_at_risk_at = models.DateTimeField(null=True, blank=True)
     ede_permission_lost_at = models.DateTimeField(null=True, blank=True)
+    consent_valid_through = models.DateField(
+        null=True,
+        blank=True,
+        help_text="CalHEERS: the consumer's consent to check tax data at renewal lasts "
+        "until this day.",
+    )
+    notices_pending = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="CalHEERS: exchange notices pending for the case."
+    )
 
     # The list row (see the module docstring); `db_default` so bulk SQL inserts need not
     # name them. Money is 0 and text empty when there is no current health enrollment.

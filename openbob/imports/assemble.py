@@ -208,6 +208,8 @@ def _calheers_details(rows: Sequence[CalheersRow]) -> Details:
             "primary_name": _full_name(head.first_name, head.last_name),
             "primary_phone": head.phone or "",
             "primary_email": head.email or "",
+            "consent_valid_through": head.consent_valid_through,
+            "notices_pending": head.notices_pending,
         },
         members=[_calheers_member(row, row is head) for row in rows],
         enrollments=_calheers_enrollments(head),
@@ -284,14 +286,12 @@ CALHEERS_UNSTORED = (
     "members_enrolled",
     "csr_level",
     "delegation_date",
-    "consent_valid_through",
     "renewal_status",
     "last_updated",
     "medi_cal_status",
     "medi_cal_county",
     "verification_due",
     "outstanding_verifications",
-    "notices_pending",
     "medicare_eligibility_date",
 )
 CALHEERS: Recipe[CalheersRow] = Recipe(

@@ -105,6 +105,8 @@ HOUSEHOLD_FIELDS = (
     "primary_name",
     "primary_phone",
     "primary_email",
+    "consent_valid_through",
+    "notices_pending",
 )
 ENTRY_COLUMNS = ("snapshot_id", "key", "household_id", "digest", "data")
 
