@@ -80,8 +80,10 @@ class Snapshot(models.Model):
 class SnapshotEntry(models.Model):
     """One household's tracked values in a snapshot; `digest` lets a diff skip equal rows."""
 
-    # No index of its own: the (snapshot, key) index serves every lookup by snapshot, and
-    # each index costs the import's bulk insert of a row per household.
+    # No index of its own: the (snapshot, key, digest) index serves every lookup by
+    # snapshot, and each index costs the import's bulk insert of a row per household.
+    # The digest in it lets two snapshots be compared from the index alone: only the
+    # entries whose fingerprints differ are read from the table (`changes.py`).
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.CASCADE, related_name="entries", db_index=False
     )
@@ -91,7 +93,7 @@ class SnapshotEntry(models.Model):
     data = models.TextField()
 
     class Meta:
-        indexes = [models.Index(fields=["snapshot", "key"])]
+        indexes = [models.Index(fields=["snapshot", "key", "digest"])]
 
     def __str__(self) -> str:
         return self.key
