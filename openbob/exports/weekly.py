@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from openbob.exports import catalogue, rowsets
 from openbob.exports.models import WeeklyBook, WeeklyBookRow
+from openbob.lib.distinct import map_distinct
 from openbob.lib.weeks import PACIFIC, snapshot_cutoff, snapshot_week
 
 INSERT_BATCH = 5000
@@ -102,11 +103,17 @@ def _encode(row: rowsets.Row) -> str:
     return json.dumps(row, default=str, separators=(",", ":"), ensure_ascii=False)
 
 
+def _or_none(decode: Callable[[Any], object]) -> Callable[[Any], object]:
+    return lambda value: None if value is None else decode(value)
+
+
+# Each decoder runs once per distinct value of a batch's column (`map_distinct`): dates,
+# premiums and the like repeat across a household's members.
 _FROM_JSON: dict[str, Callable[[Any], object]] = {
-    "date": date.fromisoformat,
-    "datetime": datetime.fromisoformat,
-    "money": lambda value: Decimal(str(value)),
-    "decimal": lambda value: Decimal(str(value)),
+    "date": _or_none(date.fromisoformat),
+    "datetime": _or_none(datetime.fromisoformat),
+    "money": _or_none(lambda value: Decimal(str(value))),
+    "decimal": _or_none(lambda value: Decimal(str(value))),
 }
 
 
@@ -119,8 +126,8 @@ def _decoded(
 ) -> Iterator[rowsets.Row]:
     if not batch:
         return
-    columns = list(zip(*map(json.loads, batch), strict=True))
+    columns: list[Sequence[object]] = list(zip(*map(json.loads, batch), strict=True))
     for at, decode in enumerate(decoders):
         if decode is not None:
-            columns[at] = tuple(None if v is None else decode(v) for v in columns[at])
+            columns[at] = map_distinct(decode, columns[at])
     yield from zip(*columns, strict=True)

@@ -5,6 +5,9 @@ the xlsx library, which lives in `xlsx_backend` so a faster one can replace it t
 
 Streaming: rows are checked and converted a batch of `BATCH_ROWS` at a time, column by
 column, and handed straight to the writer, so memory does not grow with the row count.
+A file of at least `HELPER_FROM_ROWS` rows is written by a helper process
+(`spreadsheet_helper`) while this process keeps building, checking and converting
+rows: on two cores, reading the database and writing the file overlap.
 
 Cells, by column kind (None is a blank cell in every kind):
 
@@ -44,15 +47,19 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, NoReturn, get_args
 
 from openbob.lib import xlsx_backend
 from openbob.lib.csvsafe import DANGEROUS_FIRST_CHARACTERS, escape_cell, is_dangerous
+from openbob.lib.distinct import map_distinct
+from openbob.lib.spreadsheet_helper import write_through_helper
 from openbob.lib.weeks import PACIFIC
 
 Kind = Literal["text", "date", "datetime", "money", "integer", "decimal", "bool"]
@@ -62,6 +69,11 @@ EXCEL_MAX_EXACT_INTEGER = 2**53
 SHEET_NAME_FORBIDDEN = frozenset("[]:*?/\\")
 MAX_COLUMN_WIDTH = 60
 BATCH_ROWS = 1000
+HELPER_FROM_ROWS = 2 * BATCH_ROWS
+"""A file whose (first) sheet reaches this many rows is written by a helper process
+while this one keeps converting rows (`spreadsheet_helper`); a shorter one is written
+here, where starting a process would cost more than it saves."""
+Batch = list[Sequence[object]]
 
 _NUMBER_FORMATS: dict[Kind, str | None] = {
     "text": "@",
@@ -280,31 +292,27 @@ _EXACT_TYPES: dict[Kind, frozenset[type]] = {
     "decimal": frozenset({int, float, Decimal, _NONE}),
     "bool": frozenset({bool, _NONE}),
 }
-# A dangerous first character right after a separator: one regex pass over the joined
-# batch, ten times faster than a substring search per dangerous character.
-_DANGER_AFTER_SEPARATOR = re.compile(
-    "\x00[" + re.escape("".join(sorted(DANGEROUS_FIRST_CHARACTERS))) + "]"
-)
-_XML_UNSAFE_BUT_NUL = re.compile("[\x01-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_first_character = itemgetter(0)
 
 
 def _plain_text(values: Sequence[object], *, xlsx: bool) -> bool:
     """True when no text cell of the batch needs escaping or cleaning (the usual case).
 
-    Checked on the batch joined into one NUL-separated string, so C substring searches
-    look at every cell at once instead of Python looking at each. A cell holding NUL
-    (itself dangerous) makes the separator count wrong and so takes the per-cell path.
+    Checked for the whole batch by C loops instead of a Python call per cell: the set
+    of first characters against the dangerous ones, then (xlsx) the cells joined into
+    one string, whose length bounds every cell's and which `isprintable` clears in one
+    pass (the regex decides only when it does not: LF, tab and non-ASCII spaces are not
+    printable but are fine).
     """
     present: list[str] = list(filter(None, values))  # type: ignore[arg-type]
-    if not present:
-        return True
-    joined = "\x00" + "\x00".join(present)
-    if joined.count("\x00") != len(present) or _DANGER_AFTER_SEPARATOR.search(joined):
+    if not DANGEROUS_FIRST_CHARACTERS.isdisjoint(map(_first_character, present)):
         return False
-    if xlsx:
-        longest = max(map(len, present))
-        return longest <= EXCEL_MAX_CELL_CHARS and not _XML_UNSAFE_BUT_NUL.search(joined)
-    return True
+    if not xlsx:
+        return True
+    joined = "".join(present)
+    if len(joined) > EXCEL_MAX_CELL_CHARS and max(map(len, present)) > EXCEL_MAX_CELL_CHARS:
+        return False
+    return joined.isprintable() or not _XML_UNSAFE.search(joined)
 
 
 def _all_finite(values: Sequence[object]) -> bool:
@@ -324,12 +332,29 @@ _BATCH_CHECKS: dict[Kind, Callable[[Sequence[object]], bool]] = {
 }
 
 
+def _shared(texts: Sequence[object]) -> list[object]:
+    """`texts` with equal strings made one object: the helper process's pipe (pickle)
+    then carries and rebuilds each distinct text of a batch once, not once per cell."""
+    first: dict[object, object] = {}
+    return list(map(first.setdefault, texts, texts))
+
+
+# Kinds whose rendering depends only on the value's equality (unlike "decimal", whose
+# CSV text keeps a Decimal's written digits), so it can be done once per distinct value.
+_RENDERED_BY_VALUE: frozenset[Kind] = frozenset({"date", "money"})
+
+
+def _none_or(render: Callable[[Any], object], value: object) -> object:
+    return None if value is None else render(value)
+
+
 class _ColumnBatch:
     """Checks and converts one column of a batch of rows at a time.
 
     When the batch holds only the kind's exact types (and, for numbers, only finite or
     exactly storable ones) the check is done once for the batch and the renderer is
-    mapped over it; plain text, and xlsx dates, integers and bools, pass untouched.
+    mapped over it (once per distinct date or amount); plain text (with equal strings
+    made one object, `_shared`), and xlsx dates, integers and bools, pass unchanged.
     Otherwise every cell is checked and rendered as `_cell_writer` does for one cell,
     and a wrong value raises `_Unsuitable`.
     """
@@ -341,12 +366,17 @@ class _ColumnBatch:
         self._batch_check = _BATCH_CHECKS.get(column.kind)
         self._xlsx = renderers is _XLSX_CELLS
         self._as_is = self._render is _same
+        self._render_or_none = partial(_none_or, self._render)
 
     def __call__(self, values: Sequence[object]) -> Sequence[object]:
         types = set(map(type, values))
         if types <= self._types and (self._batch_check is None or self._batch_check(values)):
-            if self._as_is or (self._kind == "text" and _plain_text(values, xlsx=self._xlsx)):
+            if self._kind == "text" and _plain_text(values, xlsx=self._xlsx):
+                return _shared(values)
+            if self._as_is:
                 return values
+            if self._kind in _RENDERED_BY_VALUE:
+                return map_distinct(self._render_or_none, values)
             render = self._render
             if _NONE in types:
                 return [None if value is None else render(value) for value in values]
@@ -381,9 +411,13 @@ class _Rows:
     def __iter__(self) -> Iterator[Sequence[object]]:
         # An iterator chain, not a generator: the writer takes row after row in C,
         # with Python running once per batch rather than once per row.
-        return chain.from_iterable(map(self._converted, _batches(self._rows, BATCH_ROWS)))
+        return chain.from_iterable(self.batches())
 
-    def _converted(self, batch: list[Sequence[object]]) -> Iterator[Sequence[object]]:
+    def batches(self) -> Iterator[Batch]:
+        """The converted rows, a list of `BATCH_ROWS` at a time."""
+        return map(self._converted, _batches(self._rows, BATCH_ROWS))
+
+    def _converted(self, batch: list[Sequence[object]]) -> Batch:
         if set(map(len, batch)) != {len(self._cells)}:
             self._explain(batch)
         try:
@@ -394,7 +428,7 @@ class _Rows:
         except _Unsuitable:
             self._explain(batch)
         self.count += len(batch)
-        return zip(*converted, strict=True)
+        return list(zip(*converted, strict=True))
 
     def _explain(self, batch: list[Sequence[object]]) -> NoReturn:
         """Find the first wrong row of a failed batch, cell by cell, and raise for it."""
@@ -444,9 +478,52 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> int:
         raise ValueError("Sheet names must be unique (Excel ignores case)")
     rows = [_Rows(sheet.columns, sheet.rows, _XLSX_CELLS) for sheet in sheets]
     tables = [_table(sheet, sheet_rows) for sheet, sheet_rows in zip(sheets, rows, strict=True)]
+    others_short = all(_short(sheet.rows) for sheet in sheets[1:])
     with _replaced_atomically(path) as temporary:
-        xlsx_backend.write_workbook(temporary, tables)
+        head, rest = _head(rows[0].batches())
+        if rest is not None and others_short:
+            job = _XlsxJob(temporary, [replace(tables[0], rows=()), *map(_listed, tables[1:])])
+            write_through_helper(job, chain(head, rest))
+        else:
+            first = replace(tables[0], rows=chain.from_iterable(chain(head, rest or ())))
+            xlsx_backend.write_workbook(temporary, [first, *tables[1:]])
     return rows[0].count
+
+
+@dataclass(frozen=True)
+class _XlsxJob:
+    """A workbook for the helper process: the first table's rows, already checked and
+    converted here, come through the pipe (the helper is the longer half of an xlsx
+    export: the library's writing); the other tables are short and travel whole."""
+
+    target: Path
+    tables: Sequence[xlsx_backend.Table]
+
+    def write(self, rows: Iterable[Sequence[object]]) -> None:
+        first, *others = self.tables
+        xlsx_backend.write_workbook(self.target, [replace(first, rows=rows), *others])
+
+
+def _head(batches: Iterator[Batch]) -> tuple[list[Batch], Iterator[Batch] | None]:
+    """The first batches, up to `HELPER_FROM_ROWS` rows, and the rest when there may be
+    more (None: the head is the whole table, short enough to write in this process)."""
+    head: list[Batch] = []
+    size = 0
+    for batch in batches:
+        head.append(batch)
+        size += len(batch)
+        if size >= HELPER_FROM_ROWS:
+            return head, batches
+    return head, None
+
+
+def _short(rows: Iterable[Sequence[object]]) -> bool:
+    """A later sheet (a legend) small enough to travel whole to the helper process."""
+    return isinstance(rows, Sequence) and len(rows) < HELPER_FROM_ROWS
+
+
+def _listed(table: xlsx_backend.Table) -> xlsx_backend.Table:
+    return replace(table, rows=list(table.rows))
 
 
 def _table(sheet: Sheet, rows: _Rows) -> xlsx_backend.Table:
@@ -481,23 +558,64 @@ def write_csv(
 
     `bom` prefixes the UTF-8 byte order mark, without which Excel on Windows reads the
     file in the local code page and garbles accented names.
+
+    A long file goes to the helper process as the rows come, and the helper checks and
+    converts them as well as writing them: building rows is the longer half of a CSV
+    export, so this process does only that. (Its rows must then be picklable.)
     """
-    if isinstance(target, os.PathLike):
-        with _replaced_atomically(Path(target)) as temporary, temporary.open("wb") as stream:
-            return _write_csv_stream(stream, columns, rows, bom=bom)
-    return _write_csv_stream(target, columns, rows, bom=bom)
+    headers = [column.header for column in columns]
+    if not isinstance(target, os.PathLike):
+        table = _Rows(columns, rows, _CSV_CELLS)
+        _write_csv_rows(target, headers, table, bom=bom)
+        return table.count
+    with _replaced_atomically(Path(target)) as temporary:
+        head, rest = _head(_batches(rows, BATCH_ROWS))
+        if rest is None:
+            table = _Rows(columns, chain.from_iterable(head), _CSV_CELLS)
+            with temporary.open("wb") as stream:
+                _write_csv_rows(stream, headers, table, bom=bom)
+            return table.count
+        sent = _Counted(chain(head, rest))
+        write_through_helper(_CsvJob(temporary, list(columns), bom), sent)
+        return sent.count
 
 
-def _write_csv_stream(
-    stream: BinaryIO, columns: Sequence[Column], rows: Iterable[Sequence[object]], *, bom: bool
-) -> int:
+class _Counted:
+    """Batches passed through, with the number of rows they held."""
+
+    def __init__(self, batches: Iterator[Batch]) -> None:
+        self._batches = batches
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Batch]:
+        for batch in self._batches:
+            self.count += len(batch)
+            yield batch
+
+
+@dataclass(frozen=True)
+class _CsvJob:
+    """A CSV file for the helper process: its rows are checked and converted there."""
+
+    target: Path
+    columns: Sequence[Column]
+    bom: bool
+
+    def write(self, rows: Iterable[Sequence[object]]) -> None:
+        headers = [column.header for column in self.columns]
+        with self.target.open("wb") as stream:
+            _write_csv_rows(stream, headers, _Rows(self.columns, rows, _CSV_CELLS), bom=self.bom)
+
+
+def _write_csv_rows(
+    stream: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool
+) -> None:
+    """Write converted rows under their header row; `stream` stays open (its owner's)."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig" if bom else "utf-8", newline="")
     try:
         writer = csv.writer(text)
-        writer.writerow([column.header for column in columns])
-        table = _Rows(columns, rows, _CSV_CELLS)
-        writer.writerows(table)
-        return table.count
+        writer.writerow(headers)
+        writer.writerows(rows)
     finally:
         text.flush()
-        text.detach()  # the caller owns `stream`; closing the wrapper would close it
+        text.detach()  # closing the wrapper would close `stream`

@@ -6,7 +6,8 @@ without shared strings it writes in constant memory. Swapping it for another lib
 means writing another `write_workbook` with the same contract; nothing else changes.
 
 What it is given is already converted and checked by `spreadsheet`: cells are str,
-date, naive datetime, int, float, bool or None, and the title is already escaped.
+date, naive datetime, int, float, bool or None, and the title is already escaped. For a
+large file it runs in `spreadsheet_helper`'s process, fed through a pipe.
 
 Its quirks, handled here:
 

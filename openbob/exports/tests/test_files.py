@@ -14,6 +14,7 @@ from django.utils import timezone
 from openbob.book.models import Household
 from openbob.exports import catalogue, rowsets, services
 from openbob.exports.tests.conftest import SEEDED_DOBS, SEEDED_SSNS
+from openbob.lib import spreadsheet
 from openbob.sources import calheers
 from openbob.sources.detect import read
 from openbob.sources.formats import FormatId
@@ -138,3 +139,27 @@ def test_csv_is_utf8_with_optional_bom_and_typed_text(book: Personas, tmp_path: 
     health = next(row for row in rows if row["Coverage"] == "Health (QHP)")
     assert health["Gross Premium"] == "812.40" and health["Household Income"] == "*****"
     assert health["Agent Name"] == "Carol Tester" and health["Effective Date"] == "2026-01-01"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_book_long_enough_for_the_writer_process_comes_out_the_same(
+    book: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Large exports are written by a helper process (`openbob.lib.spreadsheet_helper`);
+    batches of two rows make this small book take that path."""
+    request = rowsets.Request(book.alice, catalogue.BY_KEY["book_all"], {})
+    created = timezone.now()
+    here, helped = tmp_path / f"here.{fmt}", tmp_path / f"helped.{fmt}"
+    assert services.write_file(request, here, fmt, rowsets.rows(request), created=created) == 5
+    monkeypatch.setattr(spreadsheet, "BATCH_ROWS", 2)
+    monkeypatch.setattr(spreadsheet, "HELPER_FROM_ROWS", 2)
+    assert services.write_file(request, helped, fmt, rowsets.rows(request), created=created) == 5
+    if fmt == "csv":
+        assert helped.read_bytes() == here.read_bytes()
+        return
+    for name in openpyxl.load_workbook(here).sheetnames:
+        assert _cells(helped, name) == _cells(here, name)
+
+
+def _cells(path: Path, sheet: str) -> list[list[object]]:
+    return [[cell.value for cell in row] for row in openpyxl.load_workbook(path)[sheet].iter_rows()]

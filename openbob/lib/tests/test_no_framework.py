@@ -4,7 +4,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-MODULES = ["crypto", "csvsafe", "masking", "signing", "spreadsheet", "weeks", "xlsx_backend"]
+MODULES = [
+    "crypto",
+    "csvsafe",
+    "distinct",
+    "masking",
+    "signing",
+    "spreadsheet",
+    "spreadsheet_helper",
+    "weeks",
+    "xlsx_backend",
+]
 REPOSITORY = Path(__file__).resolve().parents[3]
 
 
