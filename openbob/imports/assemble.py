@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from openbob.book.choices import BinderStatus, Coverage, MetalTier, PlanType
 from openbob.imports.records import (
@@ -37,6 +37,7 @@ from openbob.sources.formats import FormatId
 from openbob.sources.healthsherpa_policies import HouseholdMember, PolicyRow
 from openbob.sources.mapped import MappedRow
 from openbob.sources.rows import SourceRow
+from openbob.sources.skim import Skimmed
 
 R = TypeVar("R", bound=SourceRow)
 
@@ -113,6 +114,12 @@ class Recipe(Generic[R]):
     head: Callable[[Sequence[R]], R] = lambda rows: rows[0]
     columns: Mapping[str, str] = field(default_factory=dict)
     """Book field -> the row field it comes from, where the names differ (error columns)."""
+    skimmed: tuple[str, ...] = ()
+    """Fields typed for every row when the layout is skimmed (`openbob.sources.skim`):
+    those `key`, `agent` and `head` read, and those never stored (`undigested`), which
+    are still checked. Empty: every row is typed in full."""
+    undigested: tuple[str, ...] = ()
+    """Fields left out of a skimmed row's fingerprint: the ones the book never stores."""
 
     def record(self, group: Group[R]) -> HouseholdRecord:
         """The group's record; members and policies are built when first asked for."""
@@ -127,6 +134,22 @@ class Recipe(Generic[R]):
             state=self.state(head),
             digest=fingerprint(self.values(row) for row in rows),
             build=lambda: self.details(rows),
+        )
+
+    def skim_record(self, group: Group[Skimmed]) -> HouseholdRecord:
+        """A skimmed group's record: key, agent and the fingerprint of its raw rows."""
+        assert group.key is not None
+        rows = group.rows
+        key_field, key = self.split_key(group.key)
+        return HouseholdRecord(
+            key=key,
+            key_field=key_field,
+            lines=tuple(row.line for row in rows),
+            agent=self.agent(self.head(cast(Sequence[R], rows))),
+            state={},
+            digest=fingerprint(row.digest for row in rows),
+            build=_untyped,
+            skimmed=tuple(rows),
         )
 
     def split_key(self, key: str) -> tuple[str, str]:
@@ -294,6 +317,20 @@ CALHEERS_UNSTORED = (
     "outstanding_verifications",
     "medicare_eligibility_date",
 )
+
+
+def _untyped() -> Details:
+    raise RuntimeError("a skimmed record is typed before its details are read")
+
+
+CALHEERS_PLACING = (
+    "case_number",
+    "relationship",
+    "agent_license_number",
+    "agent_email",
+    "delegated_agent",
+    "agency_name",
+)
 CALHEERS: Recipe[CalheersRow] = Recipe(
     key_field="case_number",
     key=attrgetter("case_number"),
@@ -318,6 +355,8 @@ CALHEERS: Recipe[CalheersRow] = Recipe(
         "effective_date": "coverage_start",
         "end_date": "coverage_end",
     },
+    skimmed=(*CALHEERS_PLACING, *CALHEERS_UNSTORED),
+    undigested=CALHEERS_UNSTORED,
 )
 
 

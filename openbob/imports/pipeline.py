@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from openbob.agencies.services import subtree_ids
 from openbob.audit.services import record as audit
 from openbob.imports import changes
 from openbob.imports.agents import AgentDirectory, AgentRefused
-from openbob.imports.assemble import RECIPES, Recipe, group_rows
+from openbob.imports.assemble import RECIPES, Group, Recipe, group_rows
 from openbob.imports.choices import ImportStatus
 from openbob.imports.flags import FlagWriter
 from openbob.imports.models import ImportRun, MappingProfile, Snapshot
@@ -45,6 +46,7 @@ from openbob.sources.detect import read
 from openbob.sources.errors import RowError, SourceError
 from openbob.sources.formats import FormatId
 from openbob.sources.safety import DEFAULT_LIMITS, Limits
+from openbob.sources.skim import Skimmed
 from openbob.sources.source_file import SourceFile
 
 logger = logging.getLogger(__name__)
@@ -230,7 +232,7 @@ def _import(source: SourceFile[Any], job: _Job) -> ImportResult:
     try:
         with transaction.atomic():
             directory = AgentDirectory.load(job.agency)
-            rows = _counting(source, result, job.progress)
+            rows = _counting(_stream(source), result, job.progress)
             scope, rows = _scope(job, source.format, rows, directory)
             run = _start(job, source, when, scope)
             _dispatch(source, rows, result, run, directory)
@@ -295,10 +297,19 @@ def _start(job: _Job, source: SourceFile[Any], when: datetime, scope: str) -> Im
     return run
 
 
+def _stream(source: SourceFile[Any]) -> Iterator[Any]:
+    """The file's rows: skimmed where the layout's recipe names the fields that place a
+    household (see `openbob.sources.skim`), else typed in full."""
+    recipe = RECIPES.get(source.format)
+    if recipe is not None and recipe.skimmed:
+        return source.skim(recipe.skimmed, recipe.undigested)
+    return iter(source)
+
+
 def _counting(
-    source: SourceFile[Any], result: ImportResult, progress: Progress | None
+    rows: Iterator[Any], result: ImportResult, progress: Progress | None
 ) -> Iterator[Any]:
-    for row in source:
+    for row in rows:
         result.rows += 1
         if progress is not None and result.rows % 1000 == 0:
             progress(result.rows)
@@ -383,8 +394,9 @@ def _import_book(
         now=timezone.now(),
         file_name=run.file_name,
         header=lambda book_field: header(recipe.column_of(book_field)),
+        typer=partial(_typed_records, recipe, source),
     )
-    records = _records(recipe, rows, result, writer)
+    records = _records(recipe, source, rows, result, writer)
     while batch := list(islice(records, BATCH)):
         writer.write(batch)
     result.refuse(writer.errors, writer.rejected_lines)
@@ -396,9 +408,17 @@ def _import_book(
 
 
 def _records(
-    recipe: Recipe[Any], rows: Iterator[Any], result: ImportResult, writer: BookWriter
+    recipe: Recipe[Any],
+    source: SourceFile[Any],
+    rows: Iterator[Any],
+    result: ImportResult,
+    writer: BookWriter,
 ) -> Iterator[HouseholdRecord]:
-    """Group rows into household records; a group with any bad row is refused whole."""
+    """Group rows into household records; a group with any bad row is refused whole.
+
+    Skimmed groups become skimmed records (typed later, if they must be written); one
+    with a bad skimmed value is typed at once, so every bad value of it is reported.
+    """
     for group in group_rows(rows, recipe.key):
         if group.key is None:
             line = group.rows[0].line
@@ -408,11 +428,37 @@ def _records(
             )
             result.refuse([missing], [line])
         elif group.errors:
-            record = recipe.record(group)
-            result.refuse([*group.errors, *writer.problems(record)], group.lines)
+            typed = _typed_group(source, group) if recipe.skimmed else group
+            record = recipe.record(typed)
+            result.refuse([*typed.errors, *writer.problems(record)], group.lines)
             writer.rejected.add(record.key)
+        elif recipe.skimmed:
+            yield recipe.skim_record(group)
         else:
             yield recipe.record(group)
+
+
+def _typed_group(source: SourceFile[Any], group: Group[Skimmed]) -> Group[Any]:
+    rows = source.typed([row.raw for row in group.rows])
+    return Group(group.key, rows, [e for row in rows for e in row.errors])
+
+
+def _typed_records(
+    recipe: Recipe[Any], source: SourceFile[Any], records: Sequence[HouseholdRecord]
+) -> list[tuple[HouseholdRecord, list[RowError]]]:
+    """Skimmed records typed in full (in one extraction), with their rows' value errors.
+
+    A typed record keeps the skimmed one's fingerprint: it is of the raw cells (and the
+    agent), which is what the next week's skim compares with.
+    """
+    typed = iter(source.typed([row.raw for record in records for row in record.skimmed]))
+    found = []
+    for record in records:
+        rows = [next(typed) for _ in record.skimmed]
+        full = recipe.record(Group(recipe.key(rows[0]), rows))
+        full.digest = record.digest
+        found.append((full, [e for row in rows for e in row.errors]))
+    return found
 
 
 def _import_flags(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 Value = object
 FINGERPRINT_VERSION = "2"
@@ -72,6 +73,9 @@ class HouseholdRecord:
     digest: str
     build: Callable[[], Details]
     _details: Details | None = None
+    skimmed: tuple[Any, ...] = ()
+    """The file's rows, skimmed but not typed: such a record knows its key, agent and
+    fingerprint only; the writer has it typed (`BookWriter.typer`) if it must be written."""
 
     @property
     def line(self) -> int:

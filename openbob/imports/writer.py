@@ -139,9 +139,14 @@ class Known:
 
 @dataclass(frozen=True, slots=True)
 class Prior(Known):
-    """A household as the previous snapshot saw it: `Known` plus its fingerprint."""
+    """A household as the previous snapshot saw it: `Known` plus its entry's fingerprint
+    and tracked values (an unchanged household's new entry repeats them)."""
 
     digest: str
+    data: str
+
+
+Typed = tuple[HouseholdRecord, list[RowError]]
 
 
 Placed = tuple[HouseholdRecord, ResolvedAgent]
@@ -153,7 +158,8 @@ class BookWriter:
 
     `header` names the file's column for a book field (for errors). `seen` holds the
     keys this snapshot has an entry for, `rejected` the keys refused: under
-    `allow_partial` those without an entry keep their previous one.
+    `allow_partial` those without an entry keep their previous one. `typer` types
+    skimmed records in full, with their rows' value errors, when they must be written.
     """
 
     agents: AgentDirectory
@@ -166,6 +172,7 @@ class BookWriter:
     now: datetime
     file_name: str = ""
     header: Callable[[str], str] = str
+    typer: Callable[[Sequence[HouseholdRecord]], list[Typed]] | None = None
     errors: list[RowError] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     seen: set[str] = field(default_factory=set)
@@ -197,21 +204,43 @@ class BookWriter:
         fresh, repeats = self._split(records)
         prior = self._prior([r.key for r, _ in fresh])
         changed: list[Placed] = []
-        entries: list[tuple[HouseholdRecord, int]] = []
+        entries: list[tuple[str, int | None, str, str]] = []
         for record, agent in fresh:
             before = prior.get(record.key)
             if before is not None and before.digest == record.digest and not before.lost:
-                entries.append((record, before.id))
+                entries.append((record.key, before.id, record.digest, before.data))
             else:
                 changed.append((record, agent))
         self.counts["households_unchanged"] += len(entries)
-        entries += self._store(self._valid(changed), prior)
+        written = self._store(self._valid(self._typed(changed, fresh=True)), prior)
+        entries += [(r.key, pk, r.digest, _entry_data(r)) for r, pk in written]
         self._add_entries(entries)
-        for record, _ in repeats:
+        for record, _ in self._typed(repeats, fresh=False):
             if record.key in self.rejected:
                 self._refuse(record, record.key_field, "another row of this household was refused")
             else:
                 self._merge_again(record)
+
+    def _typed(self, placed: list[Placed], *, fresh: bool) -> list[Placed]:
+        """`placed` with skimmed records typed; those with a bad value are refused (and,
+        `fresh`, left without an entry: `carry_over` keeps last week's)."""
+        if self.typer is None or not any(record.skimmed for record, _ in placed):
+            return placed
+        skimmed = [record for record, _ in placed if record.skimmed]
+        typed = {id(old): found for old, found in zip(skimmed, self.typer(skimmed), strict=True)}
+        result: list[Placed] = []
+        for record, agent in placed:
+            if record.skimmed:
+                record, errors = typed[id(record)]
+                if errors:
+                    self.errors += errors
+                    self.rejected.add(record.key)
+                    self.rejected_lines += record.lines
+                    if fresh:
+                        self.seen.discard(record.key)
+                    continue
+            result.append((record, agent))
+        return result
 
     # ------------------------------------------------------------------ sorting the batch
 
@@ -293,7 +322,7 @@ class BookWriter:
             return {}
         entry, household = bulk.quoted(SnapshotEntry), bulk.quoted(Household)
         rows = bulk.select_in(
-            f"SELECT e.key, {_known_columns('h')}, e.digest "  # noqa: S608
+            f"SELECT e.key, {_known_columns('h')}, e.digest, e.data "  # noqa: S608
             f"FROM {entry} e JOIN {household} h ON h.id = e.household_id "
             f"WHERE e.snapshot_id = %s AND e.key",
             keys,
@@ -522,21 +551,10 @@ class BookWriter:
         )
         self.counts["delegations_opened"] += len(moved)
 
-    def _add_entries(self, entries: list[tuple[HouseholdRecord, int]]) -> None:
-        bulk.insert_rows(
-            SnapshotEntry,
-            ENTRY_COLUMNS,
-            [
-                (
-                    self.snapshot.pk,
-                    r.key,
-                    household_id,
-                    r.digest,
-                    json.dumps(r.state, separators=(",", ":")),
-                )
-                for r, household_id in entries
-            ],
-        )
+    def _add_entries(self, entries: list[tuple[str, int | None, str, str]]) -> None:
+        """This snapshot's entries: key, household, fingerprint and tracked values."""
+        snapshot = self.snapshot.pk
+        bulk.insert_rows(SnapshotEntry, ENTRY_COLUMNS, [(snapshot, *e) for e in entries])
 
     def _merge_again(self, record: HouseholdRecord) -> None:
         """A key seen earlier in this file: add its people and policies to that household.
@@ -575,6 +593,10 @@ class BookWriter:
                     [self.snapshot.pk, self.previous.pk, *chunk],
                 )
         return len(keys)
+
+
+def _entry_data(record: HouseholdRecord) -> str:
+    return json.dumps(record.state, separators=(",", ":"))
 
 
 def _known_columns(alias: str) -> str:

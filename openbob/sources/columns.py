@@ -10,8 +10,8 @@ order. The same header twice for one field is ambiguous and refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openbob.sources.cells import RawRow, column_letter
@@ -71,6 +71,15 @@ class ColumnMap:
     def extract_many(self, rows: Sequence[RawRow]) -> list[Extracted]:
         """The same for a chunk of rows, much faster per row (see `extraction`)."""
         return self._extractor.extract(rows)
+
+    def only(self, names: Collection[str]) -> Extractor:
+        """An extractor of the fields `names` alone (sharing their value caches), no extras."""
+        readers = tuple(reader for reader in self._extractor.fields if reader.name in names)
+        return replace(self._extractor, fields=readers, extras=(), unnamed=())
+
+    def columns_of(self, names: Collection[str]) -> tuple[int, ...]:
+        """The columns bound to the fields `names`, in file order."""
+        return tuple(sorted(i for b in self.bound if b.spec.name in names for i in b.columns))
 
 
 def bind(schema: Schema, headers: Sequence[str], *, file: str | Path, header_row: int) -> ColumnMap:

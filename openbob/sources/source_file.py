@@ -8,7 +8,7 @@ safety checks, header detection, column binding, then streaming rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -22,6 +22,7 @@ from openbob.sources.detection import find_header, row_headers
 from openbob.sources.errors import UnrecognisedFormatError
 from openbob.sources.formats import DetectedFormat, FormatId, FormatSpec
 from openbob.sources.safety import Limits
+from openbob.sources.skim import Skimmed, cells_digest
 from openbob.sources.table import Table, open_table
 
 R = TypeVar("R", covariant=True)
@@ -74,16 +75,44 @@ class SourceFile(Generic[R]):
 
     def _rows(self) -> Iterator[R]:
         """Typed rows, extracted a chunk at a time (much faster per row than one by one)."""
+        filled = self._filled()
+        while chunk := list(islice(filled, CHUNK_ROWS)):
+            yield from self.typed(chunk)
+
+    def _filled(self) -> Iterator[RawRow]:
         null_tokens = self.columns.null_tokens
-        filled = (
+        return (
             raw
             for raw in self._table.rows_after(self.detected.header_row)
             if not all(is_blank(cell, null_tokens) for cell in raw.cells)
         )
+
+    def typed(self, rows: Sequence[RawRow]) -> list[R]:
+        """The typed rows of raw `rows` (of this file), in one extraction."""
         build = self._build
+        extracted = self.columns.extract_many(rows)
+        return [build(found, raw.number) for raw, found in zip(rows, extracted, strict=True)]
+
+    def skim(self, fields: Collection[str], undigested: Collection[str]) -> Iterator[Skimmed]:
+        """Rows with only `fields` typed, fingerprinted by the cells of every other field
+        but those `undigested`; `typed` types the ones the caller needs (see `skim`)."""
+        if self._started:
+            raise RuntimeError("a SourceFile streams its rows once; open the file again")
+        self._started = True
+        light = self.columns.only(fields)
+        bound = {b.spec.name for b in self.columns.bound}
+        digest = cells_digest(self.columns.columns_of(bound - set(undigested)))
+        filled = self._filled()
         while chunk := list(islice(filled, CHUNK_ROWS)):
-            for raw, extracted in zip(chunk, self.columns.extract_many(chunk), strict=True):
-                yield build(extracted, raw.number)
+            for raw, found in zip(chunk, light.extract(chunk), strict=True):
+                yield Skimmed(
+                    line=raw.number,
+                    extra={},
+                    errors=found.errors,
+                    values=found.values,
+                    digest=digest(raw.cells),
+                    raw=raw,
+                )
 
     def close(self) -> None:
         self._table.close()
