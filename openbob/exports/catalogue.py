@@ -286,7 +286,13 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "full_name",
     ),
     _text("Agent Email", "Delegated agent's email.", "household__agent__email"),
-    _blank("Consent Valid Through", "End of the consumer's consent."),
+    Field(
+        "Consent Valid Through",
+        "date",
+        "Last day the consumer's consent to check tax data at renewal is valid.",
+        CALHEERS,
+        ("household__consent_valid_through",),
+    ),
     _blank("Renewal Status", "Renewal status."),
     Field(
         "Last Updated Date",
@@ -312,7 +318,13 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "Follow-ups",
         ("household.outstanding",),
     ),
-    _blank("Notices Pending", "Notices pending."),
+    Field(
+        "Notices Pending",
+        "integer",
+        "Exchange notices pending for the case.",
+        CALHEERS,
+        ("household__notices_pending",),
+    ),
     _blank("Medicare Eligibility Date", "Medicare eligibility date."),
     Field(
         "Customer SSN",

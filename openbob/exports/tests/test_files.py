@@ -36,6 +36,9 @@ def test_the_book_of_business_declares_the_calheers_layout() -> None:
 def test_book_of_business_reimports_as_calheers_with_the_same_households(
     book: Personas, tmp_path: Path
 ) -> None:
+    Household.objects.filter(agency=book.agency_a).update(
+        consent_valid_through=date(2026, 12, 31), notices_pending=2
+    )
     path = tmp_path / "book.xlsx"
     rows = _write(book.alice, "book_all", path)
 
@@ -58,6 +61,7 @@ def test_book_of_business_reimports_as_calheers_with_the_same_households(
     assert spouse.phone == "0916555123" and spouse.residence_zip == "02134"
     assert spouse.health_carrier == "Blue Shield" and spouse.gross_premium == Decimal("812.40")
     assert spouse.ssn is None and spouse.dob is None  # masked values read back as unknown
+    assert (spouse.consent_valid_through, spouse.notices_pending) == (date(2026, 12, 31), 2)
 
 
 def test_xlsx_cells_are_typed_masked_and_explained(book: Personas, tmp_path: Path) -> None:
