@@ -13,6 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -232,3 +233,25 @@ def test_export_these_clients_follows_the_filters_and_shows_only_to_exporters(
     assert _export_link(carol, mine="1") == reverse("exports:new", args=["clients"])
     Agency.objects.filter(pk=personas.agency_a.pk).update(allow_agent_exports=False)
     assert _export_link(carol) is None
+
+
+def test_the_command_line_takes_the_same_filters(mias: Personas, tmp_path: Path) -> None:
+    out = tmp_path / "mias.csv"
+    filters = [f"--filter={name}={value}" for name, value in _filters(mias).items()]
+    call_command(
+        "export", "clients", "--as", "alice@a.test", "--format", "csv", "--out", str(out),
+        "--include-unsubmitted", *filters,
+    )  # fmt: skip
+    with out.open(encoding="utf-8", newline="") as stream:
+        assert {row["Primary Contact"] for row in csv.DictReader(stream)} == {
+            "Mia Medina",
+            "Mia Morales",
+        }
+    with pytest.raises(CommandError, match="Unknown filter"):
+        call_command(
+            "export", "clients", "--as", "alice@a.test", "--out", str(out), "--filter", "colour=red"
+        )
+    with pytest.raises(CommandError, match="NAME=VALUE"):
+        call_command(
+            "export", "clients", "--as", "alice@a.test", "--out", str(out), "--filter", "mia"
+        )

@@ -1,4 +1,4 @@
-"""`bob export TYPE --as EMAIL ... --out FILE` and `bob export prune`.
+"""`bob export TYPE --as EMAIL [options] --out FILE` and `bob export prune`.
 
 Runs an export synchronously in this process (same checks, job, audit and file as the
 portal, without the email), with a progress bar, and copies the file to --out.
@@ -35,6 +35,20 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="where to write the file")
         parser.add_argument("--unmasked", action="store_true")
         parser.add_argument("--purpose", default="", help="why (required with --unmasked)")
+        parser.add_argument("--current", action="store_true", help="live values, not the week's")
+        parser.add_argument("--exchange", choices=["on", "off", "all"], help="on/off exchange")
+        parser.add_argument("--from", dest="date_from", help="first date, YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", help="last date, YYYY-MM-DD")
+        parser.add_argument("--include-archived", action="store_true")
+        parser.add_argument("--include-unsubmitted", action="store_true")
+        parser.add_argument(
+            "--filter",
+            dest="filters",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a list filter of the Active Consumers page (repeatable), as in its URL",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["type"] == "prune":
@@ -65,7 +79,10 @@ class Command(BaseCommand):
 
     def _request(self, user: User, options: dict[str, Any]) -> Any:
         spec = catalogue.BY_KEY[options["type"]]
-        choices: dict[str, Any] = {"bom": options["bom"]}
+        choices: dict[str, Any] = {"bom": options["bom"], "filters": _filters(options["filters"])}
+        for name in OPTIONS:
+            if options[name] not in (None, False):
+                choices[name] = options[name]
         if "agent" in spec.options:
             choices["agent_id"] = self._agent_id(user, options["agent"])
         try:
@@ -86,3 +103,18 @@ class Command(BaseCommand):
         if len(matches) != 1:
             raise CommandError("--agent must match exactly one agent in your scope")
         return int(matches[0][0])
+
+
+OPTIONS = ("current", "exchange", "date_from", "date_to", "include_archived", "include_unsubmitted")
+"""Command-line options passed on as the export's parameters when given (the API's names)."""
+
+
+def _filters(pairs: list[str]) -> dict[str, str]:
+    """`--filter status=effectuated` pairs as the list filters' names and values."""
+    filters: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise CommandError(f"--filter takes NAME=VALUE, not {pair!r}")
+        filters[name.strip()] = value.strip()
+    return filters
