@@ -98,6 +98,12 @@ def run(work: Path, quick: bool, postgres: str | None) -> Report:
         report, data_dir, "Our export, xlsx (weekly snapshot)", "export", "xlsx", "weekly"
     )
     report.check("xlsx time / bare writer", ours_xlsx.median / bare_xlsx.median, XLSX_LIMIT, "x")
+    report.check(
+        "xlsx, weekly snapshot (the Book of Business default) / bare writer",
+        weekly.median / bare_xlsx.median,
+        XLSX_LIMIT,
+        "x",
+    )
     report.check("xlsx export peak memory", ours_xlsx.peak, MEMORY_LIMIT_MB, " MB", strict=True)
     report.check(
         "CSV time / (bare read + fastest bare writer)",
@@ -109,9 +115,6 @@ def run(work: Path, quick: bool, postgres: str | None) -> Report:
     report.notes.append(
         f"Fastest bare CSV writer in this run: {fastest.label.split(': ')[1]}. "
         "polars (perf.md's fastest) is not a dependency; it is measured when installed."
-    )
-    report.notes.append(
-        f"Weekly-snapshot export (the Book of Business default): {weekly.median:.1f} s."
     )
     if postgres:
         report.notes.append("PostgreSQL: not measured by this suite yet.")
