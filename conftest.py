@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from openbob.audit import guard
@@ -74,8 +77,24 @@ def _audit_guard_lifted_for_the_flush(request: pytest.FixtureRequest) -> Iterato
     guard.remove(connection)
 
 
+class _OneRequestAtATime(WSGIServer):
+    """The live server for browser tests, serving one request at a time.
+
+    The in-memory SQLite test database is a single connection, which Django hands to
+    the live server's threads as well as the test's. Requests served side by side (a
+    page and the htmx badges it loads) would interleave their transactions on it and
+    break each other's savepoints; served in turn, they behave as on a real server.
+    """
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from hypothesis import settings
+
+    LiveServerThread.server_class = _OneRequestAtATime
 
     settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
     settings.register_profile("dev", deadline=None)
