@@ -61,12 +61,14 @@ def sync_from_book(today: date) -> None:
     updates = _open_keys(Topic.ENROLLMENT_UPDATES_PENDING)
     _apply(
         Topic.ENROLLMENT_UPDATES_PENDING,
+        updates,
         {pk: updates.get(pk) or f"{DERIVED}pending:{today.isoformat()}" for pk in pending},
         today,
     )
     raised = _open_keys(Topic.NOD_NOTICE)
     _apply(
         Topic.NOD_NOTICE,
+        raised,
         {pk: _nod_key(raised.get(pk), count, today) for pk, count in pending.items()},
         today,
     )
@@ -87,9 +89,8 @@ def _open_keys(topic: Topic) -> dict[int, str]:
     return dict(rows.iterator(CHUNK))
 
 
-def _apply(topic: Topic, wanted: dict[int, str], today: date) -> None:
-    """Resolve open derived occurrences no longer wanted; open the wanted ones missing."""
-    current = _open_keys(topic)
+def _apply(topic: Topic, current: dict[int, str], wanted: dict[int, str], today: date) -> None:
+    """Resolve the `current` open occurrences no longer wanted; open the wanted ones missing."""
     stale = [pk for pk, key in current.items() if wanted.get(pk) != key]
     for start in range(0, len(stale), CHUNK):
         ExchangeNotice.objects.filter(

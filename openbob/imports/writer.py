@@ -233,11 +233,7 @@ class BookWriter:
             if record.skimmed:
                 record, errors = typed[id(record)]
                 if errors:
-                    self.errors += errors
-                    self.rejected.add(record.key)
-                    self.rejected_lines += record.lines
-                    if fresh:
-                        self.seen.discard(record.key)
+                    self._reject(record, errors, fresh=fresh)
                     continue
             result.append((record, agent))
         return result
@@ -293,19 +289,24 @@ class BookWriter:
         """The records whose every value fits its column; the others are refused."""
         valid = []
         for record, agent in placed:
-            if self._acceptable(record):
+            if self._acceptable(record, fresh=True):
                 valid.append((record, agent))
-            else:
-                self.seen.discard(record.key)
         return valid
 
-    def _acceptable(self, record: HouseholdRecord) -> bool:
+    def _acceptable(self, record: HouseholdRecord, *, fresh: bool) -> bool:
         problems = self.problems(record)
-        self.errors += problems
         if problems:
-            self.rejected.add(record.key)
-            self.rejected_lines += record.lines
+            self._reject(record, problems, fresh=fresh)
         return not problems
+
+    def _reject(self, record: HouseholdRecord, errors: list[RowError], *, fresh: bool) -> None:
+        """Refuse `record` for `errors`; a `fresh` key is left without an entry, so
+        `carry_over` keeps last week's (a repeat's first part keeps its own)."""
+        self.errors += errors
+        self.rejected.add(record.key)
+        self.rejected_lines += record.lines
+        if fresh:
+            self.seen.discard(record.key)
 
     def problems(self, record: HouseholdRecord) -> list[RowError]:
         """Every value of `record` its column cannot hold, as row errors."""
@@ -562,7 +563,7 @@ class BookWriter:
         The snapshot entry's fingerprint then covers both parts, so next week the
         household is written again whole rather than half-skipped.
         """
-        if not self._acceptable(record):
+        if not self._acceptable(record, fresh=False):
             return
         with connection.cursor() as cursor:
             cursor.execute(
