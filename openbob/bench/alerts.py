@@ -32,6 +32,7 @@ from typing import Any
 
 from openbob.bench.measure import Timing, run_task
 from openbob.bench.report import Report
+from openbob.bench.seed_sql import ENROLLMENT_COLUMNS, MEMBER_COLUMNS
 
 REPEATS = 3
 LIMIT_SECONDS = 60.0
@@ -148,23 +149,13 @@ def _seed_sql(households: int, agents: int, first_agent: int, first_sub: int) ->
         NULL, date({day}, '+' || (30 + i % 670) || ' days'), CASE WHEN i % 10 = 0 THEN 1 END
         FROM n""",
         counter
-        + f""" INSERT INTO book_member (source, source_import_id, source_as_of,
-        field_sources, created_at, updated_at, is_primary, first_name, middle_name,
-        last_name, dob_encrypted, birth_year, ssn_encrypted, ssn_last4, ssn_index,
-        identity_index, relationship, applying, phone, secondary_phone, text_opt_in, email,
-        written_language, spoken_language, residence_line1, residence_line2, residence_city,
-        residence_state, residence_zip, residence_county, mailing_line1, mailing_line2,
-        mailing_city, mailing_state, mailing_zip, experiencing_homelessness, household_id)
+        + f""" INSERT INTO book_member ({MEMBER_COLUMNS})
         SELECT {common}, {created}, {created}, 1, 'Name', '', 'Surname', '',
         CASE WHEN i % 50 = 0 THEN 1958 ELSE 1970 + i % 30 END, '', '0000', '', '', 'Self',
         1, '', '', 0, '', '', '', '', '', '', 'CA', '', '', '', '', '', '', '', 0, i
         FROM n""",
         counter
-        + f""" INSERT INTO book_enrollment (source, source_import_id, source_as_of,
-        field_sources, created_at, updated_at, coverage, policy_id, carrier, plan_name,
-        hios_plan_id, metal_tier, plan_type, gross_premium, aptc, net_premium,
-        effective_date, end_date, status, paid_through_date, binder_status, on_exchange,
-        household_id, aor_name, aor_npn)
+        + f""" INSERT INTO book_enrollment ({ENROLLMENT_COLUMNS})
         SELECT {common}, {created}, {created}, 'health', printf('P%09d', i), 'Blue Shield',
         'Silver 70 HMO', '', 'silver', 'HMO', 500, 300, 200, '2026-01-01', NULL,
         CASE WHEN i % 20 = 0 THEN 'pending' ELSE 'effectuated' END, NULL,

@@ -43,6 +43,7 @@ from typing import Any
 
 from openbob.bench.measure import Timing, run_task
 from openbob.bench.report import Report
+from openbob.bench.seed_sql import ENROLLMENT_COLUMNS, MEMBER_COLUMNS
 
 AGENTS = 40
 REPEATS = 3
@@ -262,13 +263,7 @@ def _seed_sql(consumers: int, agency: int, first_agent: int) -> list[str]:
         printf('%010d', 9160000000 + i), printf('h%d@example.test', i), {agency},
         {first_agent} + i % {AGENTS}, NULL, NULL, NULL FROM n""",
         counter.format(consumers)
-        + f""" INSERT INTO book_member (id, source, source_import_id, source_as_of,
-        field_sources, created_at, updated_at, is_primary, first_name, middle_name,
-        last_name, dob_encrypted, birth_year, ssn_encrypted, ssn_last4, ssn_index,
-        identity_index, relationship, applying, phone, secondary_phone, text_opt_in, email,
-        written_language, spoken_language, residence_line1, residence_line2, residence_city,
-        residence_state, residence_zip, residence_county, mailing_line1, mailing_line2,
-        mailing_city, mailing_state, mailing_zip, experiencing_homelessness, household_id)
+        + f""" INSERT INTO book_member (id, {MEMBER_COLUMNS})
         SELECT i, {common}, ((i - 1) * 2) % 5 < 2,
         CASE WHEN i % 50000 = 0 THEN '=HYPERLINK(1)' ELSE printf('Name%d', i % 5003) END,
         CASE WHEN i % 3 = 0 THEN 'M' ELSE '' END, printf('Surname%d', i % 7919), '',
@@ -281,21 +276,13 @@ def _seed_sql(consumers: int, agency: int, first_agent: int) -> list[str]:
         'Sacramento', 'CA', printf('%05d', i % 99999), 'Sacramento', '', '', '', '', '', 0,
         ((i - 1) * 2) / 5 + 1 FROM n""",
         counter.format(households)
-        + f""" INSERT INTO book_enrollment (source, source_import_id, source_as_of,
-        field_sources, created_at, updated_at, coverage, policy_id, carrier, plan_name,
-        hios_plan_id, metal_tier, plan_type, gross_premium, aptc, net_premium,
-        effective_date, end_date, status, paid_through_date, binder_status, on_exchange,
-        household_id, aor_name, aor_npn)
+        + f""" INSERT INTO book_enrollment ({ENROLLMENT_COLUMNS})
         SELECT {common}, 'health', printf('P%09d', i), 'Blue Shield', 'Silver 70 HMO',
         '12345CA0010001', 'silver', 'HMO', 500 + i % 400 + 0.25, 300 + i % 200,
         200 + i % 400 - i % 200 + 0.25, '2026-01-01', '2026-12-31', 'effectuated', NULL,
         'paid', 1, i, '', '' FROM n""",
         counter.format(households)
-        + f""" INSERT INTO book_enrollment (source, source_import_id, source_as_of,
-        field_sources, created_at, updated_at, coverage, policy_id, carrier, plan_name,
-        hios_plan_id, metal_tier, plan_type, gross_premium, aptc, net_premium,
-        effective_date, end_date, status, paid_through_date, binder_status, on_exchange,
-        household_id, aor_name, aor_npn)
+        + f""" INSERT INTO book_enrollment ({ENROLLMENT_COLUMNS})
         SELECT {common}, 'dental', '', 'Delta', 'Dental HMO', '', '', '', 30.5, NULL, NULL,
         '2026-01-01', NULL, 'pending', NULL, '', 1, i, '', '' FROM n WHERE i % 3 = 0""",
         counter.format(households)
