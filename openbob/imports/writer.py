@@ -140,10 +140,9 @@ class Known:
 @dataclass(frozen=True, slots=True)
 class Prior(Known):
     """A household as the previous snapshot saw it: `Known` plus its entry's fingerprint
-    and tracked values (an unchanged household's new entry repeats them)."""
+    (an unchanged household's new entry is a copy of that entry, made in SQL)."""
 
     digest: str
-    data: str
 
 
 Typed = tuple[HouseholdRecord, list[RowError]]
@@ -204,17 +203,17 @@ class BookWriter:
         fresh, repeats = self._split(records)
         prior = self._prior([r.key for r, _ in fresh])
         changed: list[Placed] = []
-        entries: list[tuple[str, int | None, str, str]] = []
+        unchanged: list[str] = []
         for record, agent in fresh:
             before = prior.get(record.key)
             if before is not None and before.digest == record.digest and not before.lost:
-                entries.append((record.key, before.id, record.digest, before.data))
+                unchanged.append(record.key)
             else:
                 changed.append((record, agent))
-        self.counts["households_unchanged"] += len(entries)
+        self.counts["households_unchanged"] += len(unchanged)
+        self._copy_entries(unchanged)
         written = self._store(self._valid(self._typed(changed, fresh=True)), prior)
-        entries += [(r.key, pk, r.digest, _entry_data(r)) for r, pk in written]
-        self._add_entries(entries)
+        self._add_entries([(r.key, pk, r.digest, _entry_data(r)) for r, pk in written])
         for record, _ in self._typed(repeats, fresh=False):
             if record.key in self.rejected:
                 self._refuse(record, record.key_field, "another row of this household was refused")
@@ -323,7 +322,7 @@ class BookWriter:
             return {}
         entry, household = bulk.quoted(SnapshotEntry), bulk.quoted(Household)
         rows = bulk.select_in(
-            f"SELECT e.key, {_known_columns('h')}, e.digest, e.data "  # noqa: S608
+            f"SELECT e.key, {_known_columns('h')}, e.digest "  # noqa: S608
             f"FROM {entry} e JOIN {household} h ON h.id = e.household_id "
             f"WHERE e.snapshot_id = %s AND e.key",
             keys,
@@ -579,11 +578,15 @@ class BookWriter:
         listing.refresh([household_id])
         self.counts["records_merged"] += 1
 
-    def carry_over(self) -> int:
+    def carry_over(self) -> None:
         """Copy the previous entries of refused keys, so a refused row is not 'lost'."""
-        keys = sorted(self.rejected - self.seen)
+        self._copy_entries(sorted(self.rejected - self.seen))
+
+    def _copy_entries(self, keys: Sequence[str]) -> None:
+        """Repeat the previous snapshot's entries of `keys` in this one, inside the
+        database: an unchanged household's values never travel to Python and back."""
         if self.previous is None or not keys:
-            return 0
+            return
         entry = bulk.quoted(SnapshotEntry)
         with connection.cursor() as cursor:
             for chunk in bulk.chunks(keys):
@@ -593,7 +596,6 @@ class BookWriter:
                     f"WHERE snapshot_id = %s AND key {bulk.in_list(chunk)}",
                     [self.snapshot.pk, self.previous.pk, *chunk],
                 )
-        return len(keys)
 
 
 def _entry_data(record: HouseholdRecord) -> str:
