@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -49,7 +48,7 @@ from openbob.imports.choices import EventType
 from openbob.imports.models import ChangeEvent
 from openbob.lib.distinct import map_distinct
 from openbob.lib.masking import mask_dob, mask_income, mask_ssn
-from openbob.lib.spreadsheet import Column
+from openbob.lib.spreadsheet import Column, ColumnBatches
 from openbob.lib.weeks import PACIFIC
 
 CHUNK_SIZE = 2000
@@ -563,13 +562,21 @@ def statements(request: Request) -> list[tuple[str, tuple[Any, ...]]]:
     return [queryset.query.sql_with_params() for queryset in querysets]
 
 
-def rows(request: Request) -> Iterator[Row]:
-    """The export's rows as tuples in catalogue column order, streamed a batch at a time."""
-    return chain.from_iterable(cells for _keys, cells in keyed_batches(request))
+def rows(request: Request) -> ColumnBatches:
+    """The export's rows in catalogue column order, streamed a batch at a time (as the
+    columns they are built as: the writer converts them column by column)."""
+    return ColumnBatches(cells for _values, cells in _assembled(request))
 
 
 def keyed_batches(request: Request) -> Iterator[tuple[list[tuple[Any, Any]], list[Row]]]:
     """Batches of rows with each row's (household id, base row id), for the weekly book."""
+    for values, cells in _assembled(request):
+        yield list(zip(values[0], values[1], strict=True)), list(zip(*cells, strict=True))
+
+
+def _assembled(request: Request) -> Iterator[tuple[list[Sequence[Any]], list[Sequence[object]]]]:
+    """Per database fetch: the values read (base, sides, revealed; base key and id
+    first) and the export's cells built from them, both column by column."""
     plan = _plan(request)
     sides = [_Side(_fetched(queryset), width) for queryset, width in plan.sides]
     revealed = _revealed(request, plan.base)
@@ -579,8 +586,7 @@ def keyed_batches(request: Request) -> Iterator[tuple[list[tuple[Any, Any]], lis
         if revealed is not None:
             values.append([_opened(revealed, member_id) for member_id in values[1]])
         size = len(values[0])
-        cells = zip(*[column(values, size) for column in plan.columns], strict=True)
-        yield list(zip(values[0], values[1], strict=True)), list(cells)
+        yield values, [column(values, size) for column in plan.columns]
 
 
 def _opened(revealed: Iterator[Any], member_id: object) -> Any:

@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -37,7 +37,7 @@ from openbob.exports.catalogue import ExportSpec
 from openbob.exports.dynamic import Refused
 from openbob.exports.models import ExportFormat, ExportJob, ExportStatus, Notification
 from openbob.lib.signing import BadToken, ExpiredToken, make_token, read_token
-from openbob.lib.spreadsheet import Sheet, legend_sheet, write_csv, write_xlsx
+from openbob.lib.spreadsheet import ColumnBatches, Sheet, legend_sheet, write_csv, write_xlsx
 from openbob.lib.weeks import PACIFIC
 
 logger = logging.getLogger(__name__)
@@ -308,7 +308,7 @@ def _write(job: ExportJob, progress: ProgressFn | None) -> tuple[Path, int]:
 class RowSource:
     """An export's rows and the snapshot they reflect (stated in the file)."""
 
-    rows: Iterator[rowsets.Row]
+    rows: Iterable[rowsets.Row]  # often `ColumnBatches`
     snapshot: str
     week: str = ""
 
@@ -381,15 +381,38 @@ def title(
 
 
 def _with_heartbeat(
-    job_id: int, rows: Iterator[rowsets.Row], progress: ProgressFn | None
-) -> Iterator[rowsets.Row]:
-    """Pass rows through, telling the job (and a progress bar) that work goes on."""
-    for count, row in enumerate(rows, start=1):
-        if count % HEARTBEAT_ROWS == 0:
-            ExportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
-            if progress is not None:
-                progress(count)
-        yield row
+    job_id: int, rows: Iterable[rowsets.Row], progress: ProgressFn | None
+) -> Iterable[rowsets.Row]:
+    """Pass rows through (batches of columns as batches), telling the job (and a
+    progress bar) that work goes on."""
+    beat = _Heartbeat(job_id, progress)
+    if isinstance(rows, ColumnBatches):
+        return ColumnBatches(map(beat.batch, rows.batches))
+    return map(beat.row, rows)
+
+
+class _Heartbeat:
+    """Counts rows; every `HEARTBEAT_ROWS` the job's heartbeat and the progress bar move."""
+
+    def __init__(self, job_id: int, progress: ProgressFn | None) -> None:
+        self._job_id = job_id
+        self._progress = progress
+        self._count = 0
+
+    def row(self, row: rowsets.Row) -> rowsets.Row:
+        self._moved(1)
+        return row
+
+    def batch(self, columns: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
+        self._moved(len(columns[0]) if columns else 0)
+        return columns
+
+    def _moved(self, rows: int) -> None:
+        before, self._count = self._count, self._count + rows
+        if before // HEARTBEAT_ROWS != self._count // HEARTBEAT_ROWS:
+            ExportJob.objects.filter(pk=self._job_id).update(heartbeat_at=timezone.now())
+            if self._progress is not None:
+                self._progress(self._count)
 
 
 def _finish_succeeded(job: ExportJob, path: Path, rows: int, *, notify: bool) -> None:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
@@ -23,6 +24,7 @@ from django.utils import timezone
 from openbob.exports import catalogue, rowsets
 from openbob.exports.models import WeeklyBook, WeeklyBookRow
 from openbob.lib.distinct import map_distinct
+from openbob.lib.spreadsheet import ColumnBatches
 from openbob.lib.weeks import PACIFIC, snapshot_cutoff, snapshot_week
 
 INSERT_BATCH = 5000
@@ -81,7 +83,7 @@ def describe(book: WeeklyBook | None) -> str:
     return f"weekly snapshot as of {cutoff} (CalHEERS' Friday 21:00 Pacific cutoff)"
 
 
-def rows(request: rowsets.Request, book: WeeklyBook) -> Iterator[rowsets.Row]:
+def rows(request: rowsets.Request, book: WeeklyBook) -> ColumnBatches:
     """The rows of `book` that `request`'s user may see (and its agent, if picked)."""
     entries = WeeklyBookRow.objects.filter(
         book=book, household_id__in=rowsets.scoped_households(request).values("pk")
@@ -90,13 +92,13 @@ def rows(request: rowsets.Request, book: WeeklyBook) -> Iterator[rowsets.Row]:
         entries = entries.filter(agent_id=agent_id)
     decoders = _decoders(request)
     stream = entries.order_by("pk").values_list("cells", flat=True)
-    batch: list[str] = []
-    for cells in stream.iterator(chunk_size=rowsets.CHUNK_SIZE):
-        batch.append(cells)
-        if len(batch) == rowsets.CHUNK_SIZE:
-            yield from _decoded(batch, decoders)
-            batch = []
-    yield from _decoded(batch, decoders)
+    batches = _batched(stream.iterator(chunk_size=rowsets.CHUNK_SIZE), rowsets.CHUNK_SIZE)
+    return ColumnBatches(_decoded(batch, decoders) for batch in batches)
+
+
+def _batched(cells: Iterator[str], size: int) -> Iterator[list[str]]:
+    while batch := list(islice(cells, size)):
+        yield batch
 
 
 def _encode(row: rowsets.Row) -> str:
@@ -123,11 +125,10 @@ def _decoders(request: rowsets.Request) -> list[Callable[[Any], object] | None]:
 
 def _decoded(
     batch: Sequence[str], decoders: Sequence[Callable[[Any], object] | None]
-) -> Iterator[rowsets.Row]:
-    if not batch:
-        return
+) -> list[Sequence[object]]:
+    """One batch of stored rows, decoded column by column (`batch` is never empty)."""
     columns: list[Sequence[object]] = list(zip(*map(json.loads, batch), strict=True))
     for at, decode in enumerate(decoders):
         if decode is not None:
             columns[at] = map_distinct(decode, columns[at])
-    yield from zip(*columns, strict=True)
+    return columns

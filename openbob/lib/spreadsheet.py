@@ -1,10 +1,12 @@
 """The one streaming writer for exports: typed, formula-safe xlsx and CSV.
 
-Callers describe tables (`Column` kinds and an iterable of row tuples) and never see
-the xlsx library, which lives in `xlsx_backend` so a faster one can replace it there.
+Callers describe tables (`Column` kinds and an iterable of row tuples, or
+`ColumnBatches`: the same rows a batch at a time, column by column) and never see the
+xlsx library, which lives in `xlsx_backend` so a faster one can replace it there.
 
-Streaming: rows are checked and converted a batch of `BATCH_ROWS` at a time, column by
-column, and handed straight to the writer, so memory does not grow with the row count.
+Streaming: rows are checked and converted a batch at a time (`BATCH_ROWS`, or the
+caller's `ColumnBatches`), column by column, and handed straight to the writer, so
+memory does not grow with the row count.
 A file of at least `HELPER_FROM_ROWS` rows is written by a helper process
 (`spreadsheet_helper`) while this process keeps building, checking and converting
 rows: on two cores, reading the database and writing the file overlap.
@@ -74,6 +76,7 @@ HELPER_FROM_ROWS = 2 * BATCH_ROWS
 while this one keeps converting rows (`spreadsheet_helper`); a shorter one is written
 here, where starting a process would cost more than it saves."""
 Batch = list[Sequence[object]]
+"""Rows, or (between `_Rows` and the writers) the columns of a batch of rows."""
 
 _NUMBER_FORMATS: dict[Kind, str | None] = {
     "text": "@",
@@ -141,6 +144,30 @@ class Sheet:
         headers = [column.header for column in self.columns]
         if len(set(headers)) != len(headers):
             raise ValueError(f"Sheet {self.name!r} has duplicate column headers")
+
+
+class ColumnBatches:
+    """Rows given a batch at a time, each batch as its columns (sequences of one length).
+
+    Why: an export reads the database column by column (`exports.rowsets`) and the
+    writer checks and converts column by column, so handing it columns skips turning
+    every cell of a batch into rows and back. Iterating gives the rows, for any other
+    reader; like any iterator of rows, the batches are read once.
+    """
+
+    def __init__(self, batches: Iterable[Sequence[Sequence[object]]]) -> None:
+        self.batches = batches
+
+    def __iter__(self) -> Iterator[tuple[object, ...]]:
+        return chain.from_iterable(map(_transposed, self.batches))
+
+
+def _transposed(columns: Sequence[Sequence[object]]) -> Iterator[tuple[object, ...]]:
+    return zip(*columns, strict=True)
+
+
+def _height(columns: Sequence[Sequence[object]]) -> int:
+    return len(columns[0]) if columns else 0
 
 
 def legend_sheet(entries: Iterable[tuple[str, str]], *, name: str = "Legend") -> Sheet:
@@ -332,11 +359,28 @@ _BATCH_CHECKS: dict[Kind, Callable[[Sequence[object]], bool]] = {
 }
 
 
-def _shared(texts: Sequence[object]) -> list[object]:
-    """`texts` with equal strings made one object: the helper process's pipe (pickle)
-    then carries and rebuilds each distinct text of a batch once, not once per cell."""
+_TEXT_TYPES = _EXACT_TYPES["text"]
+
+
+def _plain_texts(values: Sequence[object], *, xlsx: bool) -> list[object] | None:
+    """A text column of plain strings and blanks with equal strings made one object, or
+    None when some cell needs a closer look (a wrong type, escaping or cleaning).
+
+    Every check runs over the distinct values only: a batch's text repeats (cities,
+    languages, a household's address and agent), so the one pass over every cell is the
+    dict that makes equal strings one object. The column returned holds only those
+    checked values; the helper process's pipe (pickle) then carries and rebuilds each
+    distinct text once, not once per cell.
+    """
     first: dict[object, object] = {}
-    return list(map(first.setdefault, texts, texts))
+    try:
+        shared = list(map(first.setdefault, values, values))
+    except TypeError:  # an unhashable value, which no text cell holds
+        return None
+    distinct = first.keys()
+    if set(map(type, distinct)) <= _TEXT_TYPES and _plain_text(list(distinct), xlsx=xlsx):
+        return shared
+    return None
 
 
 # Kinds whose rendering depends only on the value's equality (unlike "decimal", whose
@@ -353,8 +397,8 @@ class _ColumnBatch:
 
     When the batch holds only the kind's exact types (and, for numbers, only finite or
     exactly storable ones) the check is done once for the batch and the renderer is
-    mapped over it (once per distinct date or amount); plain text (with equal strings
-    made one object, `_shared`), and xlsx dates, integers and bools, pass unchanged.
+    mapped over it (once per distinct date or amount); plain text (checked once per
+    distinct string, `_plain_texts`), and xlsx dates, integers and bools, pass unchanged.
     Otherwise every cell is checked and rendered as `_cell_writer` does for one cell,
     and a wrong value raises `_Unsuitable`.
     """
@@ -369,10 +413,10 @@ class _ColumnBatch:
         self._render_or_none = partial(_none_or, self._render)
 
     def __call__(self, values: Sequence[object]) -> Sequence[object]:
+        if self._kind == "text" and (plain := _plain_texts(values, xlsx=self._xlsx)) is not None:
+            return plain
         types = set(map(type, values))
         if types <= self._types and (self._batch_check is None or self._batch_check(values)):
-            if self._kind == "text" and _plain_text(values, xlsx=self._xlsx):
-                return _shared(values)
             if self._as_is:
                 return values
             if self._kind in _RENDERED_BY_VALUE:
@@ -394,10 +438,10 @@ def _batches(rows: Iterable[Sequence[object]], size: int) -> Iterator[list[Seque
 class _Rows:
     """One table's rows, checked and converted as they stream past, and counted.
 
-    Rows are taken `BATCH_ROWS` at a time and converted column by column (see
-    `_ColumnBatch`): memory stays flat, and the per-cell Python work that dominated
-    large exports is skipped for plain cells. Error messages name the row and column
-    but never show the value: it may be PII.
+    Rows are taken a batch at a time (`BATCH_ROWS`, or the caller's `ColumnBatches`)
+    and converted column by column (see `_ColumnBatch`): memory stays flat, and the
+    per-cell Python work that dominated large exports is skipped for plain cells.
+    Error messages name the row and column but never show the value: it may be PII.
     """
 
     def __init__(
@@ -411,26 +455,40 @@ class _Rows:
     def __iter__(self) -> Iterator[Sequence[object]]:
         # An iterator chain, not a generator: the writer takes row after row in C,
         # with Python running once per batch rather than once per row.
-        return chain.from_iterable(self.batches())
+        return chain.from_iterable(map(_transposed, self.batches()))
 
     def batches(self) -> Iterator[Batch]:
-        """The converted rows, a list of `BATCH_ROWS` at a time."""
-        return map(self._converted, _batches(self._rows, BATCH_ROWS))
+        """The converted cells, a batch at a time, column by column."""
+        if isinstance(self._rows, ColumnBatches):
+            given = map(self._same_height, self._rows.batches)
+        else:
+            given = map(self._columns_of, _batches(self._rows, BATCH_ROWS))
+        return map(self._converted, given)
 
-    def _converted(self, batch: list[Sequence[object]]) -> Batch:
-        if set(map(len, batch)) != {len(self._cells)}:
-            self._explain(batch)
+    def _columns_of(self, rows: list[Sequence[object]]) -> Batch:
+        if set(map(len, rows)) != {len(self._cells)}:
+            self._explain(rows)
+        return list(zip(*rows, strict=True))
+
+    def _same_height(self, columns: Sequence[Sequence[object]]) -> Batch:
+        if len(columns) != len(self._cells) or len(set(map(len, columns))) > 1:
+            raise ValueError(
+                f"A batch after row {self.count} has {len(columns)} columns of lengths "
+                f"{sorted(set(map(len, columns)))}, expected {len(self._cells)} of one length"
+            )
+        return list(columns)
+
+    def _converted(self, batch: Batch) -> Batch:
         try:
             converted = [
-                convert(values)
-                for convert, values in zip(self._columns, zip(*batch, strict=True), strict=True)
+                convert(values) for convert, values in zip(self._columns, batch, strict=True)
             ]
         except _Unsuitable:
-            self._explain(batch)
-        self.count += len(batch)
-        return list(zip(*converted, strict=True))
+            self._explain(list(_transposed(batch)))
+        self.count += _height(batch)
+        return converted
 
-    def _explain(self, batch: list[Sequence[object]]) -> NoReturn:
+    def _explain(self, batch: Sequence[Sequence[object]]) -> NoReturn:
         """Find the first wrong row of a failed batch, cell by cell, and raise for it."""
         width = len(self._cells)
         for number, row in enumerate(batch, start=self.count + 1):
@@ -480,38 +538,46 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> int:
     tables = [_table(sheet, sheet_rows) for sheet, sheet_rows in zip(sheets, rows, strict=True)]
     others_short = all(_short(sheet.rows) for sheet in sheets[1:])
     with _replaced_atomically(path) as temporary:
-        head, rest = _head(rows[0].batches())
+        head, rest = _head(rows[0].batches(), _height)
         if rest is not None and others_short:
             job = _XlsxJob(temporary, [replace(tables[0], rows=()), *map(_listed, tables[1:])])
             write_through_helper(job, chain(head, rest))
         else:
-            first = replace(tables[0], rows=chain.from_iterable(chain(head, rest or ())))
+            first = replace(tables[0], rows=_rows_of(chain(head, rest or ())))
             xlsx_backend.write_workbook(temporary, [first, *tables[1:]])
     return rows[0].count
 
 
+def _rows_of(column_batches: Iterable[Batch]) -> Iterator[Sequence[object]]:
+    return chain.from_iterable(map(_transposed, column_batches))
+
+
 @dataclass(frozen=True)
 class _XlsxJob:
-    """A workbook for the helper process: the first table's rows, already checked and
-    converted here, come through the pipe (the helper is the longer half of an xlsx
-    export: the library's writing); the other tables are short and travel whole."""
+    """A workbook for the helper process: the first table's cells, already checked and
+    converted here, come through the pipe column by column (the helper is the longer
+    half of an xlsx export: the library's writing); the other tables are short and
+    travel whole."""
 
     target: Path
     tables: Sequence[xlsx_backend.Table]
 
-    def write(self, rows: Iterable[Sequence[object]]) -> None:
+    def write(self, batches: Iterable[Batch]) -> None:
         first, *others = self.tables
+        rows = _rows_of(batches)
         xlsx_backend.write_workbook(self.target, [replace(first, rows=rows), *others])
 
 
-def _head(batches: Iterator[Batch]) -> tuple[list[Batch], Iterator[Batch] | None]:
+def _head(
+    batches: Iterator[Batch], height: Callable[[Batch], int]
+) -> tuple[list[Batch], Iterator[Batch] | None]:
     """The first batches, up to `HELPER_FROM_ROWS` rows, and the rest when there may be
     more (None: the head is the whole table, short enough to write in this process)."""
     head: list[Batch] = []
     size = 0
     for batch in batches:
         head.append(batch)
-        size += len(batch)
+        size += height(batch)
         if size >= HELPER_FROM_ROWS:
             return head, batches
     return head, None
@@ -559,37 +625,44 @@ def write_csv(
     `bom` prefixes the UTF-8 byte order mark, without which Excel on Windows reads the
     file in the local code page and garbles accented names.
 
-    A long file goes to the helper process as the rows come, and the helper checks and
-    converts them as well as writing them: building rows is the longer half of a CSV
-    export, so this process does only that. (Its rows must then be picklable.)
+    A long file goes to the helper process as the rows come (as they were given: row
+    batches, or `ColumnBatches`), and the helper checks and converts them as well as
+    writing them: building rows is the longer half of a CSV export, so this process
+    does only that. (Its rows must then be picklable.)
     """
     headers = [column.header for column in columns]
     if not isinstance(target, os.PathLike):
         table = _Rows(columns, rows, _CSV_CELLS)
         _write_csv_rows(target, headers, table, bom=bom)
         return table.count
+    columnar = isinstance(rows, ColumnBatches)
+    given = (
+        map(list, rows.batches) if isinstance(rows, ColumnBatches) else _batches(rows, BATCH_ROWS)
+    )
+    height: Callable[[Batch], int] = _height if columnar else len
     with _replaced_atomically(Path(target)) as temporary:
-        head, rest = _head(_batches(rows, BATCH_ROWS))
+        head, rest = _head(given, height)
         if rest is None:
-            table = _Rows(columns, chain.from_iterable(head), _CSV_CELLS)
+            table = _Rows(columns, _CsvJob.source(chain(head), columnar), _CSV_CELLS)
             with temporary.open("wb") as stream:
                 _write_csv_rows(stream, headers, table, bom=bom)
             return table.count
-        sent = _Counted(chain(head, rest))
-        write_through_helper(_CsvJob(temporary, list(columns), bom), sent)
+        sent = _Counted(chain(head, rest), height)
+        write_through_helper(_CsvJob(temporary, list(columns), bom, columnar), sent)
         return sent.count
 
 
 class _Counted:
     """Batches passed through, with the number of rows they held."""
 
-    def __init__(self, batches: Iterator[Batch]) -> None:
+    def __init__(self, batches: Iterator[Batch], height: Callable[[Batch], int]) -> None:
         self._batches = batches
+        self._height = height
         self.count = 0
 
     def __iter__(self) -> Iterator[Batch]:
         for batch in self._batches:
-            self.count += len(batch)
+            self.count += self._height(batch)
             yield batch
 
 
@@ -600,11 +673,18 @@ class _CsvJob:
     target: Path
     columns: Sequence[Column]
     bom: bool
+    columnar: bool = False
 
-    def write(self, rows: Iterable[Sequence[object]]) -> None:
+    def write(self, batches: Iterable[Batch]) -> None:
         headers = [column.header for column in self.columns]
+        table = _Rows(self.columns, self.source(batches, self.columnar), _CSV_CELLS)
         with self.target.open("wb") as stream:
-            _write_csv_rows(stream, headers, _Rows(self.columns, rows, _CSV_CELLS), bom=self.bom)
+            _write_csv_rows(stream, headers, table, bom=self.bom)
+
+    @staticmethod
+    def source(batches: Iterable[Batch], columnar: bool) -> Iterable[Sequence[object]]:
+        """The rows the batches hold: as columns (`ColumnBatches`), or rows."""
+        return ColumnBatches(batches) if columnar else chain.from_iterable(batches)
 
 
 def _write_csv_rows(

@@ -14,12 +14,12 @@ memory stays flat in both processes. Both ends of the pipe are our own code, so
 pickle is safe here (nothing else writes to it).
 
 Protocol. Caller to helper (stdin): one pickled `Job` (its class, in `spreadsheet`, is
-imported by unpickling), then the first sheet's rows as pickled lists of row tuples,
-then a pickled None. Helper to caller (stdout): one JSON line, its own peak memory
-when the file is written (the caller logs it at DEBUG, for the benchmark), else the
-error's family (ValueError, TypeError or OSError) and message: our own messages, which
-name rows and columns, never a cell's value. A helper that stops early breaks the
-pipe; the caller then reads its answer and raises it.
+imported by unpickling), then the first sheet's batches (lists of rows, or of columns:
+the job knows which), one pickle each, then a pickled None. Helper to caller (stdout):
+one JSON line, its own peak memory when the file is written (the caller logs it at
+DEBUG, for the benchmark), else the error's family (ValueError, TypeError or OSError)
+and message: our own messages, which name rows and columns, never a cell's value. A
+helper that stops early breaks the pipe; the caller then reads its answer and raises it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from functools import partial
-from itertools import chain
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -55,9 +54,10 @@ Batch = list[Sequence[object]]
 
 class Job(Protocol):
     """What the helper runs: a picklable description of the file, whose `write` takes
-    the rows that come through the pipe (`spreadsheet`'s xlsx and CSV jobs)."""
+    the batches that come through the pipe (`spreadsheet`'s xlsx and CSV jobs, which
+    know whether a batch holds rows or columns)."""
 
-    def write(self, rows: Iterable[Sequence[object]]) -> None: ...
+    def write(self, batches: Iterable[Batch]) -> None: ...
 
 
 def write_through_helper(job: Job, batches: Iterable[Batch]) -> None:
@@ -133,10 +133,10 @@ def _finish(answer: bytes, returncode: int) -> None:
 # -- inside the helper --------------------------------------------------------------------
 
 
-def _received(source: IO[bytes]) -> Iterator[Sequence[object]]:
-    """The rows the caller sends, batch after batch until its None."""
+def _received(source: IO[bytes]) -> Iterator[Batch]:
+    """The batches the caller sends, until its None."""
     load = partial(pickle.load, source)  # our own caller's pipe (see the module doc)
-    return chain.from_iterable(iter(load, None))
+    return iter(load, None)
 
 
 def _peak_kib() -> int:

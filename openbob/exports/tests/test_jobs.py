@@ -163,3 +163,28 @@ def test_the_request_is_audited(book: Personas, client: Client) -> None:
     job = _request(client, "enrollments", exchange="all")
     event = AuditEvent.objects.get(action="export.request")
     assert event.subject_id == str(job.pk) and event.detail["parameters"]["exchange"] == "all"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("column batches", [5]), ("rows one by one", [2, 4])]
+)
+def test_the_progress_bar_and_heartbeat_move_as_rows_are_written(
+    book: Personas, client: Client, monkeypatch: pytest.MonkeyPatch, given: str, expected: list[int]
+) -> None:
+    """Live exports hand the writer batches of columns, other kinds rows one by one; both
+    tell `bob export`'s progress bar and the job's heartbeat every HEARTBEAT_ROWS rows."""
+    monkeypatch.setattr(services, "HEARTBEAT_ROWS", 2)
+    if given == "rows one by one":
+        real_rows = rowsets.rows
+        monkeypatch.setattr(rowsets, "rows", lambda request: iter(list(real_rows(request))))
+    sign_in(client, book.alice)
+    job = _request(client)
+    seen: list[int] = []
+
+    services.run_job(job.pk, progress=seen.append, notify=False)
+
+    job.refresh_from_db()
+    assert job.status == ExportStatus.SUCCEEDED and job.rows == 5
+    assert seen == expected
+    assert job.started_at is not None and job.heartbeat_at is not None
+    assert job.heartbeat_at > job.started_at  # the claim set both; a beat moved it on

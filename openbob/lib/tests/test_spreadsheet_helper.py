@@ -13,7 +13,14 @@ import openpyxl
 import pytest
 
 from openbob.lib import spreadsheet
-from openbob.lib.spreadsheet import Column, Sheet, legend_sheet, write_csv, write_xlsx
+from openbob.lib.spreadsheet import (
+    Column,
+    ColumnBatches,
+    Sheet,
+    legend_sheet,
+    write_csv,
+    write_xlsx,
+)
 from openbob.lib.spreadsheet_helper import write_through_helper
 
 HELPER_FROM_ROWS = 1000
@@ -137,3 +144,52 @@ def test_a_failure_inside_the_helper_is_raised_in_the_caller(tmp_path: Path) -> 
     job = spreadsheet._CsvJob(tmp_path / "missing" / "book.csv", [Column("Name", "text")], False)
     with pytest.raises(OSError, match="No such file or directory"):
         write_through_helper(job, [[("Ana",)]] * 3)
+
+
+def column_batches(rows: list[tuple[object, ...]], size: int = 700) -> ColumnBatches:
+    """The same rows as an export hands them over: batches of columns."""
+    return ColumnBatches(
+        [list(column) for column in zip(*rows[start : start + size], strict=True)]
+        for start in range(0, len(rows), size)
+    )
+
+
+@pytest.mark.parametrize("helped", [False, True], ids=["in process", "through the helper"])
+def test_rows_given_as_column_batches_make_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helped: bool
+) -> None:
+    here = tmp_path / "rows.xlsx"
+    assert write_xlsx(here, [Sheet("Book", COLUMNS, book_rows())]) == ROWS
+    stream = io.BytesIO()
+    write_csv(stream, COLUMNS, book_rows())
+    if helped:
+        monkeypatch.setattr(spreadsheet, "HELPER_FROM_ROWS", HELPER_FROM_ROWS)
+    columnar = tmp_path / "columns.xlsx"
+    assert write_xlsx(columnar, [Sheet("Book", COLUMNS, column_batches(book_rows()))]) == ROWS
+    assert cells(columnar, "Book") == cells(here, "Book")
+    path = tmp_path / "columns.csv"
+    assert write_csv(path, COLUMNS, column_batches(book_rows())) == ROWS
+    assert path.read_bytes() == stream.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_wrong_cell_in_a_column_batch_is_reported_with_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setattr(spreadsheet, "HELPER_FROM_ROWS", HELPER_FROM_ROWS)
+    rows = book_rows()
+    rows[2100] = ("Ana", 916, *rows[2100][2:])
+    with pytest.raises(TypeError, match="Row 2101, column 'Phone'"):
+        if fmt == "xlsx":
+            write_xlsx(tmp_path / "book.xlsx", [Sheet("Book", COLUMNS, column_batches(rows))])
+        else:
+            write_csv(tmp_path / "book.csv", COLUMNS, column_batches(rows))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_column_batch_of_uneven_columns_is_refused(tmp_path: Path) -> None:
+    columns = [Column("Name", "text"), Column("Phone", "text")]
+    uneven = ColumnBatches([[["Ana", "Bo"], ["9160000000"]]])
+    with pytest.raises(ValueError, match="expected 2 of one length"):
+        write_xlsx(tmp_path / "book.xlsx", [Sheet("Book", columns, uneven)])
+    assert list(tmp_path.iterdir()) == []
