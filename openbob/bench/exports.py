@@ -258,7 +258,8 @@ def _seed_sql(consumers: int, agency: int, first_agent: int) -> list[str]:
         program, archived, household_size, income_encrypted, primary_name, primary_phone,
         primary_email, agency_id, agent_id, aor_at_risk_at, ede_permission_lost_at, lost_at)
         SELECT i, {common}, printf('%08d', i), NULL, 2026,
-        CASE i % 10 WHEN 0 THEN 'medi_cal' WHEN 1 THEN 'mixed' ELSE 'covered_california' END,
+        CASE i % 10 WHEN 0 THEN 'medi_cal' WHEN 1 THEN 'mixed_household'
+        ELSE 'covered_california' END,
         0, 2 + i % 2, '', printf('Name%d Surname%d', i % 5003, i % 7919),
         printf('%010d', 9160000000 + i), printf('h%d@example.test', i), {agency},
         {first_agent} + i % {AGENTS}, NULL, NULL, NULL FROM n""",
