@@ -186,13 +186,30 @@ def run_task(module: str, data_dir: Path, *args: str) -> dict[str, Any]:
     JSON outcome as its last line, which is returned.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "OPENBOB_TEST_DATABASE_URL")
+    return run_worker(module, child_env(data_dir), *args)
+
+
+def child_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    """A worker process's environment: its data directory, and its database (SQLite in
+    `data_dir` unless `database_url`), never the test suite's."""
+    env = {k: v for k, v in os.environ.items() if k not in _INHERITED}
+    env |= {
+        "OPENBOB_DATA_DIR": str(data_dir),
+        "OPENBOB_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "openbob.settings",
     }
-    env |= {"OPENBOB_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "openbob.settings"}
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args], env=env, check=True, capture_output=True, text=True
-    )
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def run_worker(module: str, env: dict[str, str], *args: str) -> dict[str, Any]:
+    """Run `python -m module *args`; its last line of output is a JSON object, returned.
+
+    A failed worker raises with the end of what it wrote to stderr.
+    """
+    command = [sys.executable, "-m", module, *args]
+    done = subprocess.run(command, env=env, check=False, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"The benchmark worker {module} failed:\n{done.stderr[-3000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))

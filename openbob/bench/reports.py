@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from statistics import median
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from openbob.bench.measure import Timing
+from openbob.bench.measure import Timing, child_env, run_worker
 from openbob.bench.report import Report
 from openbob.bench.tree import AGENTS, SUB_AGENCIES, agency_tree
 
@@ -97,19 +96,8 @@ def _fresh_postgres(server: str) -> str:
 
 
 def _worker(work: Path, url: str, households: int) -> dict[str, Any]:
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "OPENBOB_DATA_DIR": str(work / "data"),
-        "OPENBOB_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "openbob.settings",
-    }
-    env.pop("OPENBOB_TEST_DATABASE_URL", None)
-    command = [sys.executable, "-m", "openbob.bench.reports", "worker", str(households)]
-    done = subprocess.run(command, env=env, check=False, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"The report benchmark worker failed:\n{done.stderr[-3000:]}")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+    env = child_env(work / "data", url)
+    return run_worker("openbob.bench.reports", env, "worker", str(households))
 
 
 # -- inside the worker process ----------------------------------------------------------

@@ -13,8 +13,6 @@ Django's test client (median of five requests after one warm-up).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import time
 from datetime import date, datetime
@@ -22,7 +20,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from openbob.bench.measure import Timing
+from openbob.bench.measure import Timing, child_env, run_worker
 from openbob.bench.report import Report
 from openbob.bench.tree import AGENTS, SUB_AGENCIES, agency_tree
 
@@ -35,16 +33,8 @@ def run(work: Path, quick: bool, postgres: str | None) -> Report:
     work.mkdir(parents=True, exist_ok=True)
     for stale in work.glob("openbob.sqlite3*"):
         stale.unlink()
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{work / 'openbob.sqlite3'}",
-        "OPENBOB_DATA_DIR": str(work / "data"),
-        "OPENBOB_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "openbob.settings",
-    }
-    env.pop("OPENBOB_TEST_DATABASE_URL", None)
-    command = [sys.executable, "-m", "openbob.bench.retention", "worker", str(households)]
-    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    env = child_env(work / "data", f"sqlite:///{work / 'openbob.sqlite3'}")
+    figures = run_worker("openbob.bench.retention", env, "worker", str(households))
     report = Report(
         title="Retention Workspace: cases and dashboard",
         sizes=f"{households:,} renewing households in one agency tree "
