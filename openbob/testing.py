@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -28,6 +28,9 @@ from openbob.agencies.services import create_agency
 from openbob.book.choices import DelegationStatus, Program
 from openbob.book.models import Delegation, Household, Member
 from openbob.book.pii import encrypt_dob, encrypt_income, encrypt_text, identity_index, ssn_index
+from openbob.imports.choices import ImportStatus
+from openbob.imports.models import ImportRun, Snapshot
+from openbob.lib.weeks import snapshot_week
 
 PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test fixture
 
@@ -95,6 +98,32 @@ def make_household(
         household=hh, agency=agency, agent=agent, status=DelegationStatus.ACTIVE
     )
     return hh
+
+
+def make_snapshot(
+    agency: Agency, name: str, when: datetime, *, source: str, actor: User | None = None
+) -> Snapshot:
+    """An agency-wide snapshot of `source` as of `when`, from a succeeded import run named
+    `name`, with no entries: for tests and benchmarks that write entries themselves."""
+    run = ImportRun.objects.create(
+        agency=agency,
+        actor=actor,
+        file_name=name,
+        sha256=name.ljust(64, "0")[:64],
+        format=source,
+        scope=f"agency:{agency.pk}",
+        as_of=when,
+        week=snapshot_week(when),
+        status=ImportStatus.SUCCEEDED,
+    )
+    return Snapshot.objects.create(
+        run=run,
+        agency=agency,
+        source=source,
+        scope=run.scope,
+        as_of=when,
+        week=snapshot_week(when),
+    )
 
 
 def build_personas(*, password: str | None = None) -> Personas:

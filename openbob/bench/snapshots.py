@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from statistics import median
 from time import perf_counter, process_time
 
@@ -30,10 +30,9 @@ from openbob.accounts.models import User
 from openbob.bench.worker import MANAGER
 from openbob.book.models import Household
 from openbob.imports import bulk, changes
-from openbob.imports.choices import ImportStatus
-from openbob.imports.models import ImportRun, Snapshot, SnapshotEntry
+from openbob.imports.models import Snapshot, SnapshotEntry
 from openbob.imports.records import fingerprint
-from openbob.lib.weeks import snapshot_week
+from openbob.testing import make_snapshot
 
 LOST, ADDED, CHANGED = 0.01, 0.01, 0.05
 BATCH = 50_000
@@ -76,8 +75,11 @@ def _build(name: str, households: int) -> tuple[Snapshot, Snapshot]:
     keys = [f"{1_600_000_000 + n}" for n in range(total)]
     _insert_households(manager.agency_id, ids, keys)
     now = timezone.now()
-    previous = _snapshot(f"{name}-a", manager, now - timedelta(weeks=1))
-    current = _snapshot(f"{name}-b", manager, now)
+    agency, source = manager.agency, "calheers_book_of_business"
+    assert agency is not None
+    week_ago = now - timedelta(weeks=1)
+    previous = make_snapshot(agency, f"{name}-a", week_ago, source=source, actor=manager)
+    current = make_snapshot(agency, f"{name}-b", now, source=source, actor=manager)
     order = list(range(total))
     rng.shuffle(order)
     lost = set(rng.sample(range(households), int(households * LOST)))
@@ -87,29 +89,6 @@ def _build(name: str, households: int) -> tuple[Snapshot, Snapshot]:
     _insert_entries(previous, ((keys[n], ids[n], False) for n in before))
     _insert_entries(current, ((keys[n], ids[n], n in changed) for n in after))
     return previous, current
-
-
-def _snapshot(name: str, manager: User, when: datetime) -> Snapshot:
-    assert manager.agency is not None
-    run = ImportRun.objects.create(
-        agency=manager.agency,
-        actor=manager,
-        file_name=name,
-        sha256=name.ljust(64, "0")[:64],
-        format="calheers_book_of_business",
-        scope=f"agency:{manager.agency_id}",
-        as_of=when,
-        week=snapshot_week(when),
-        status=ImportStatus.SUCCEEDED,
-    )
-    return Snapshot.objects.create(
-        run=run,
-        agency=manager.agency,
-        source=run.format,
-        scope=run.scope,
-        as_of=when,
-        week=snapshot_week(when),
-    )
 
 
 def _insert_households(agency_id: int | None, ids: list[int], keys: list[str]) -> None:

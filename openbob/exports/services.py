@@ -37,7 +37,14 @@ from openbob.exports.catalogue import ExportSpec
 from openbob.exports.dynamic import Refused
 from openbob.exports.models import ExportFormat, ExportJob, ExportStatus, Notification
 from openbob.lib.signing import BadToken, ExpiredToken, make_token, read_token
-from openbob.lib.spreadsheet import ColumnBatches, Sheet, legend_sheet, write_csv, write_xlsx
+from openbob.lib.spreadsheet import (
+    ColumnBatches,
+    Sheet,
+    legend_sheet,
+    rows_in,
+    write_csv,
+    write_xlsx,
+)
 from openbob.lib.weeks import PACIFIC
 
 logger = logging.getLogger(__name__)
@@ -404,7 +411,7 @@ class _Heartbeat:
         return row
 
     def batch(self, columns: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
-        self._moved(len(columns[0]) if columns else 0)
+        self._moved(rows_in(columns))
         return columns
 
     def _moved(self, rows: int) -> None:

@@ -12,10 +12,9 @@ household that has left the user's scope since the cutoff is not exported.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
 from typing import Any
 
 from django.db import connection, transaction
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from openbob.exports import catalogue, rowsets
 from openbob.exports.models import WeeklyBook, WeeklyBookRow
+from openbob.lib.batches import batched
 from openbob.lib.distinct import map_distinct
 from openbob.lib.spreadsheet import ColumnBatches
 from openbob.lib.weeks import PACIFIC, snapshot_cutoff, snapshot_week
@@ -92,13 +92,8 @@ def rows(request: rowsets.Request, book: WeeklyBook) -> ColumnBatches:
         entries = entries.filter(agent_id=agent_id)
     decoders = _decoders(request)
     stream = entries.order_by("pk").values_list("cells", flat=True)
-    batches = _batched(stream.iterator(chunk_size=rowsets.CHUNK_SIZE), rowsets.CHUNK_SIZE)
+    batches = batched(stream.iterator(chunk_size=rowsets.CHUNK_SIZE), rowsets.CHUNK_SIZE)
     return ColumnBatches(_decoded(batch, decoders) for batch in batches)
-
-
-def _batched(cells: Iterator[str], size: int) -> Iterator[list[str]]:
-    while batch := list(islice(cells, size)):
-        yield batch
 
 
 def _encode(row: rowsets.Row) -> str:

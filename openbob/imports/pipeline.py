@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from openbob.imports.models import ImportRun, MappingProfile, Snapshot
 from openbob.imports.records import HouseholdRecord
 from openbob.imports.roster import RosterWriter
 from openbob.imports.writer import BookWriter
+from openbob.lib.batches import batched
 from openbob.lib.weeks import snapshot_week
 from openbob.sources.detect import read
 from openbob.sources.errors import RowError, SourceError
@@ -397,7 +398,7 @@ def _import_book(
         typer=partial(_typed_records, recipe, source),
     )
     records = _records(recipe, source, rows, result, writer)
-    while batch := list(islice(records, BATCH)):
+    for batch in batched(records, BATCH):
         writer.write(batch)
     result.refuse(writer.errors, writer.rejected_lines)
     result.counts.update(writer.counts)

@@ -53,12 +53,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
-from itertools import chain, islice
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, NoReturn, get_args
 
 from openbob.lib import xlsx_backend
+from openbob.lib.batches import batched
 from openbob.lib.csvsafe import DANGEROUS_FIRST_CHARACTERS, escape_cell, is_dangerous
 from openbob.lib.distinct import map_distinct
 from openbob.lib.spreadsheet_helper import write_through_helper
@@ -166,7 +167,8 @@ def _transposed(columns: Sequence[Sequence[object]]) -> Iterator[tuple[object, .
     return zip(*columns, strict=True)
 
 
-def _height(columns: Sequence[Sequence[object]]) -> int:
+def rows_in(columns: Sequence[Sequence[object]]) -> int:
+    """How many rows a batch of columns holds."""
     return len(columns[0]) if columns else 0
 
 
@@ -429,12 +431,6 @@ class _ColumnBatch:
         return [None if value is None else render(check(value)) for value in values]
 
 
-def _batches(rows: Iterable[Sequence[object]], size: int) -> Iterator[list[Sequence[object]]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 class _Rows:
     """One table's rows, checked and converted as they stream past, and counted.
 
@@ -462,7 +458,7 @@ class _Rows:
         if isinstance(self._rows, ColumnBatches):
             given = map(self._same_height, self._rows.batches)
         else:
-            given = map(self._columns_of, _batches(self._rows, BATCH_ROWS))
+            given = map(self._columns_of, batched(self._rows, BATCH_ROWS))
         return map(self._converted, given)
 
     def _columns_of(self, rows: list[Sequence[object]]) -> Batch:
@@ -485,7 +481,7 @@ class _Rows:
             ]
         except _Unsuitable:
             self._explain(list(_transposed(batch)))
-        self.count += _height(batch)
+        self.count += rows_in(batch)
         return converted
 
     def _explain(self, batch: Sequence[Sequence[object]]) -> NoReturn:
@@ -538,7 +534,7 @@ def write_xlsx(path: Path, sheets: Sequence[Sheet]) -> int:
     tables = [_table(sheet, sheet_rows) for sheet, sheet_rows in zip(sheets, rows, strict=True)]
     others_short = all(_short(sheet.rows) for sheet in sheets[1:])
     with _replaced_atomically(path) as temporary:
-        head, rest = _head(rows[0].batches(), _height)
+        head, rest = _head(rows[0].batches(), rows_in)
         if rest is not None and others_short:
             job = _XlsxJob(temporary, [replace(tables[0], rows=()), *map(_listed, tables[1:])])
             write_through_helper(job, chain(head, rest))
@@ -635,11 +631,12 @@ def write_csv(
         table = _Rows(columns, rows, _CSV_CELLS)
         _write_csv_rows(target, headers, table, bom=bom)
         return table.count
-    columnar = isinstance(rows, ColumnBatches)
-    given = (
-        map(list, rows.batches) if isinstance(rows, ColumnBatches) else _batches(rows, BATCH_ROWS)
-    )
-    height: Callable[[Batch], int] = _height if columnar else len
+    given: Iterator[Batch]
+    height: Callable[[Batch], int]
+    if columnar := isinstance(rows, ColumnBatches):
+        given, height = map(list, rows.batches), rows_in
+    else:
+        given, height = batched(rows, BATCH_ROWS), len
     with _replaced_atomically(Path(target)) as temporary:
         head, rest = _head(given, height)
         if rest is None:

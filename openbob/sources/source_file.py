@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Generic, TypeVar
 
+from openbob.lib.batches import batched
 from openbob.sources.cells import RawRow, is_blank
 from openbob.sources.columns import ColumnMap, Extracted, bind
 from openbob.sources.detection import find_header, row_headers
@@ -68,24 +68,28 @@ class SourceFile(Generic[R]):
         return self.columns.unknown_columns
 
     def __iter__(self) -> Iterator[R]:
+        self._claim()
+        return self._rows()
+
+    def _claim(self) -> None:
         if self._started:
             raise RuntimeError("a SourceFile streams its rows once; open the file again")
         self._started = True
-        return self._rows()
 
     def _rows(self) -> Iterator[R]:
         """Typed rows, extracted a chunk at a time (much faster per row than one by one)."""
-        filled = self._filled()
-        while chunk := list(islice(filled, CHUNK_ROWS)):
+        for chunk in self._chunks():
             yield from self.typed(chunk)
 
-    def _filled(self) -> Iterator[RawRow]:
+    def _chunks(self) -> Iterator[list[RawRow]]:
+        """The raw rows after the header that hold a value, `CHUNK_ROWS` at a time."""
         null_tokens = self.columns.null_tokens
-        return (
+        filled = (
             raw
             for raw in self._table.rows_after(self.detected.header_row)
             if not all(is_blank(cell, null_tokens) for cell in raw.cells)
         )
+        return batched(filled, CHUNK_ROWS)
 
     def typed(self, rows: Sequence[RawRow]) -> list[R]:
         """The typed rows of raw `rows` (of this file), in one extraction."""
@@ -96,14 +100,11 @@ class SourceFile(Generic[R]):
     def skim(self, fields: Collection[str], undigested: Collection[str]) -> Iterator[Skimmed]:
         """Rows with only `fields` typed, fingerprinted by the cells of every other field
         but those `undigested`; `typed` types the ones the caller needs (see `skim`)."""
-        if self._started:
-            raise RuntimeError("a SourceFile streams its rows once; open the file again")
-        self._started = True
+        self._claim()
         light = self.columns.only(fields)
         bound = {b.spec.name for b in self.columns.bound}
         digest = cells_digest(self.columns.columns_of(bound - set(undigested)))
-        filled = self._filled()
-        while chunk := list(islice(filled, CHUNK_ROWS)):
+        for chunk in self._chunks():
             for raw, found in zip(chunk, light.extract(chunk), strict=True):
                 yield Skimmed(
                     line=raw.number,

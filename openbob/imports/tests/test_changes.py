@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -23,11 +23,10 @@ from openbob.book.choices import DelegationStatus, Program
 from openbob.book.models import Delegation, Household
 from openbob.book.pii import encrypt_income
 from openbob.imports import changes
-from openbob.imports.choices import EventType, ImportStatus
-from openbob.imports.models import ChangeEvent, ImportRun, Snapshot, SnapshotEntry
+from openbob.imports.choices import EventType
+from openbob.imports.models import ChangeEvent, Snapshot, SnapshotEntry
 from openbob.imports.records import fingerprint
-from openbob.lib.weeks import snapshot_week
-from openbob.testing import make_household
+from openbob.testing import make_household, make_snapshot
 
 State = dict[str, str | None]
 Event = tuple[str, str, str | None, str | None, int | None]
@@ -45,31 +44,10 @@ VALUES: dict[str, list[str | None]] = {
 NOW = timezone.now()
 
 
-def _snapshot(agency: Agency, name: str, when: datetime, source: str = "calheers") -> Snapshot:
-    run = ImportRun.objects.create(
-        agency=agency,
-        file_name=name,
-        sha256=name.ljust(64, "0")[:64],
-        format=source,
-        scope=f"agency:{agency.pk}",
-        as_of=when,
-        week=snapshot_week(when),
-        status=ImportStatus.SUCCEEDED,
-    )
-    return Snapshot.objects.create(
-        run=run,
-        agency=agency,
-        source=source,
-        scope=run.scope,
-        as_of=when,
-        week=snapshot_week(when),
-    )
-
-
 def _weeks(agency: Agency, source: str = "calheers") -> tuple[Snapshot, Snapshot]:
     return (
-        _snapshot(agency, f"{source}-a", NOW - timedelta(weeks=1), source),
-        _snapshot(agency, f"{source}-b", NOW, source),
+        make_snapshot(agency, f"{source}-a", NOW - timedelta(weeks=1), source=source),
+        make_snapshot(agency, f"{source}-b", NOW, source=source),
     )
 
 

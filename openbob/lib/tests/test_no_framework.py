@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 MODULES = [
+    "batches",
     "crypto",
     "csvsafe",
     "distinct",

@@ -55,6 +55,14 @@ def book_rows(count: int = ROWS) -> list[tuple[object, ...]]:
     ]
 
 
+def column_batches(rows: list[tuple[object, ...]], size: int = 700) -> ColumnBatches:
+    """The same rows as an export hands them over: batches of columns."""
+    return ColumnBatches(
+        [list(column) for column in zip(*rows[start : start + size], strict=True)]
+        for start in range(0, len(rows), size)
+    )
+
+
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -110,19 +118,22 @@ def test_a_long_csv_written_by_the_helper_is_byte_for_byte_the_same(
     assert path.read_bytes() == stream.getvalue()
 
 
+@pytest.mark.parametrize("given", ["rows", "column batches"])
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_a_wrong_cell_past_the_head_is_reported_with_its_row_and_leaves_no_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, given: str
 ) -> None:
-    """xlsx cells are checked in this process, CSV cells in the helper: same error."""
+    """xlsx cells are checked in this process, CSV cells in the helper: same error,
+    whether the rows come one by one or as batches of columns."""
     monkeypatch.setattr(spreadsheet, "HELPER_FROM_ROWS", HELPER_FROM_ROWS)
     rows = book_rows()
     rows[2100] = ("Ana", 916, *rows[2100][2:])  # a number in a text column
+    table = rows if given == "rows" else column_batches(rows)
     with pytest.raises(TypeError, match="Row 2101, column 'Phone'"):
         if fmt == "xlsx":
-            write_xlsx(tmp_path / "book.xlsx", [Sheet("Book", COLUMNS, rows)])
+            write_xlsx(tmp_path / "book.xlsx", [Sheet("Book", COLUMNS, table)])
         else:
-            write_csv(tmp_path / "book.csv", COLUMNS, rows)
+            write_csv(tmp_path / "book.csv", COLUMNS, table)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -146,14 +157,6 @@ def test_a_failure_inside_the_helper_is_raised_in_the_caller(tmp_path: Path) -> 
         write_through_helper(job, [[("Ana",)]] * 3)
 
 
-def column_batches(rows: list[tuple[object, ...]], size: int = 700) -> ColumnBatches:
-    """The same rows as an export hands them over: batches of columns."""
-    return ColumnBatches(
-        [list(column) for column in zip(*rows[start : start + size], strict=True)]
-        for start in range(0, len(rows), size)
-    )
-
-
 @pytest.mark.parametrize("helped", [False, True], ids=["in process", "through the helper"])
 def test_rows_given_as_column_batches_make_the_same_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helped: bool
@@ -170,21 +173,6 @@ def test_rows_given_as_column_batches_make_the_same_files(
     path = tmp_path / "columns.csv"
     assert write_csv(path, COLUMNS, column_batches(book_rows())) == ROWS
     assert path.read_bytes() == stream.getvalue()
-
-
-@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_a_wrong_cell_in_a_column_batch_is_reported_with_its_row(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
-) -> None:
-    monkeypatch.setattr(spreadsheet, "HELPER_FROM_ROWS", HELPER_FROM_ROWS)
-    rows = book_rows()
-    rows[2100] = ("Ana", 916, *rows[2100][2:])
-    with pytest.raises(TypeError, match="Row 2101, column 'Phone'"):
-        if fmt == "xlsx":
-            write_xlsx(tmp_path / "book.xlsx", [Sheet("Book", COLUMNS, column_batches(rows))])
-        else:
-            write_csv(tmp_path / "book.csv", COLUMNS, column_batches(rows))
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_column_batch_of_uneven_columns_is_refused(tmp_path: Path) -> None:
