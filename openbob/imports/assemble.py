@@ -195,7 +195,10 @@ def _full_name(first: str | None, last: str | None) -> str:
 
 
 def _calheers_head(rows: Sequence[CalheersRow]) -> CalheersRow:
-    """The primary contact's row: household columns are read from it."""
+    """The primary contact's row: household columns are read from it (a one-person
+    household's only row, without reading its relationship: most cases are one row)."""
+    if len(rows) == 1:
+        return rows[0]
     return next((r for r in rows if (r.relationship or "").strip().lower() in _PRIMARY), rows[0])
 
 

@@ -459,28 +459,36 @@ class BookWriter:
     ) -> None:
         """Update the columns each record states; the other source's key and values stay.
 
-        `field_sources` is merged in SQL, so nobody's provenance is read back.
+        Only the columns whose value differs are set (the income's ciphertext, which
+        differs every time, always is): each indexed column set costs index writes even
+        when its value is the same, and a changed household mostly changed its policies.
+        Every stated field still gets this import's provenance; `field_sources` is merged
+        in SQL, so nobody's provenance is read back.
         """
+        current = _current_values([known.id for _, _, known in existing])
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for record, agent, known in existing:
             values = self._household_values(record)
             if self._owns(known):
                 values |= {"agency_id": agent.agency_id, "agent_id": agent.user_id}
-            columns = (record.key_field, *values)
-            stated = [name.replace("agent_id", "agent") for name in columns if name != "agency_id"]
-            groups.setdefault(columns, []).append(
+            stated = [name.replace("agent_id", "agent") for name in (record.key_field, *values)]
+            wanted = {record.key_field: record.key, **values, "archived": False, "lost_at": None}
+            held = current[known.id]
+            changed = {
+                column: value
+                for column, value in wanted.items()
+                if column == "income_encrypted" or held.get(column, _UNKNOWN) != value
+            }
+            groups.setdefault(tuple(changed), []).append(
                 (
-                    record.key,
-                    *values.values(),
-                    False,
-                    None,
+                    *changed.values(),
                     *self._origin,
                     self._now,
-                    self._field_sources(stated),
+                    self._field_sources([name for name in stated if name != "agency_id"]),
                     known.id,
                 )
             )
-        fixed = ("archived", "lost_at", *PROVENANCE_COLUMNS[:3], "updated_at")
+        fixed = (*PROVENANCE_COLUMNS[:3], "updated_at")
         for columns, rows in groups.items():
             bulk.update_rows(Household, (*columns, *fixed), rows, merged=("field_sources",))
 
@@ -596,6 +604,28 @@ class BookWriter:
                     f"WHERE snapshot_id = %s AND key {bulk.in_list(chunk)}",
                     [self.snapshot.pk, self.previous.pk, *chunk],
                 )
+
+
+_UNKNOWN = object()
+_COMPARED = (
+    "case_number",
+    "ffm_app_id",
+    "agency_id",
+    "agent_id",
+    *HOUSEHOLD_FIELDS,
+    "archived",
+    "lost_at",
+)
+
+
+def _current_values(ids: Sequence[int]) -> dict[int, dict[str, object]]:
+    """The compared columns of these households as the book holds them (typed by the ORM,
+    so that they compare equal to the values a record states)."""
+    found: dict[int, dict[str, object]] = {}
+    for chunk in bulk.chunks(ids):
+        for pk, *values in Household.objects.filter(pk__in=chunk).values_list("pk", *_COMPARED):
+            found[pk] = dict(zip(_COMPARED, values, strict=True))
+    return found
 
 
 def _entry_data(record: HouseholdRecord) -> str:

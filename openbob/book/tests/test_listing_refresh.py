@@ -98,3 +98,29 @@ def test_generated_search_columns_follow_the_contact_columns(personas: Personas)
     assert (row.search_name, row.search_name_tail) == ("ana maría alvarez", "maría alvarez")
     assert (row.search_email, row.search_phone) == ("ana@example.com", "9165550142")
     assert row.sort_case == "FFM77"
+
+
+def test_a_row_already_in_step_is_not_rewritten(personas: Personas) -> None:
+    """On PostgreSQL every rewritten row is a new row version with an entry in each index,
+    even with equal values: a refresh writes only the rows that differ."""
+    household = personas.household_a
+    _enroll(household, status=EnrollmentStatus.EFFECTUATED, effective_date=date(2026, 1, 1))
+    assert listing.refresh([household.pk]) == 1
+    assert listing.refresh([household.pk]) == 0
+    _enroll(household, status=EnrollmentStatus.PENDING, effective_date=date(2026, 2, 1),
+            plan_name="Newer plan")  # fmt: skip
+    assert listing.refresh([household.pk]) == 1
+    assert Household.objects.get(pk=household.pk).current_plan_name == "Newer plan"
+
+
+def test_an_enrollment_without_an_effective_date_ranks_after_dated_ones(
+    personas: Personas,
+) -> None:
+    """The same on SQLite and PostgreSQL (whose SQL orders NULL dates first when
+    descending, SQLite last)."""
+    household = personas.household_a
+    _enroll(household, plan_name="Dated", status=EnrollmentStatus.PENDING,
+            effective_date=date(2026, 1, 1))  # fmt: skip
+    _enroll(household, plan_name="Undated", status=EnrollmentStatus.PENDING, effective_date=None)
+    listing.refresh([household.pk])
+    assert Household.objects.get(pk=household.pk).current_plan_name == "Dated"

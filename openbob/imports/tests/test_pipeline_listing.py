@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from openbob.book.models import Household
 from openbob.imports.pipeline import import_file
@@ -48,3 +50,27 @@ def test_an_import_refreshes_the_list_row_of_the_households_it_wrote(
     assert import_file(actor=personas.alice, agency=personas.agency_a, path=dmi, as_of=later).ok
     household.refresh_from_db()
     assert household.open_follow_ups == 1
+
+
+@pytest.mark.django_db
+def test_a_household_whose_policy_alone_changed_keeps_its_other_columns_unwritten(
+    personas: Personas, tmp_path: Path
+) -> None:
+    """Each indexed column an UPDATE sets costs index writes even when its value is the
+    same, so an import sets only the household columns whose value changed (its
+    provenance is still stamped)."""
+    week = snapshot_time(FRIDAY)
+    first = write_enrollments(tmp_path / "week1.csv", [policy(1, net_premium="200.00")])
+    assert import_file(actor=personas.alice, agency=personas.agency_a, path=first, as_of=week).ok
+    second = write_enrollments(tmp_path / "week2.csv", [policy(1, net_premium="250.00")])
+    later = week + timedelta(days=7)
+    with CaptureQueriesContext(connection) as queries:
+        result = import_file(
+            actor=personas.alice, agency=personas.agency_a, path=second, as_of=later
+        )
+    assert result.ok and result.run is not None and result.counts["households_updated"] == 1
+    updates = [q["sql"] for q in queries if 'UPDATE "book_household" SET' in q["sql"]]
+    assert updates and not any('"primary_name"' in sql or '"agent_id"' in sql for sql in updates)
+    household = Household.objects.get(ffm_app_id="1700000001")
+    assert household.current_premium == Decimal("250.00")
+    assert household.field_sources["primary_name"]["import"] == result.run.pk
