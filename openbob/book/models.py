@@ -78,8 +78,14 @@ def _digits(column: str) -> Replace:
 class Household(Provenanced):
     """A household (a CalHEERS case or an FFM application) and who it is delegated to."""
 
+    # Their own indexes would repeat the leading columns of the `Meta` indexes below.
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -87,9 +93,10 @@ class Household(Provenanced):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="households",
+        db_index=False,
     )
-    case_number = models.CharField(max_length=30, null=True, blank=True, db_index=True)
-    ffm_app_id = models.CharField(max_length=40, null=True, blank=True, db_index=True)
+    case_number = models.CharField(max_length=30, null=True, blank=True)
+    ffm_app_id = models.CharField(max_length=40, null=True, blank=True)
     application_year = models.PositiveSmallIntegerField(null=True, blank=True)
     program = models.CharField(
         max_length=30, choices=Program.choices, default=Program.COVERED_CALIFORNIA
@@ -97,7 +104,7 @@ class Household(Provenanced):
     archived = models.BooleanField(default=False)
     household_size = models.PositiveSmallIntegerField(null=True, blank=True)
     income_encrypted = models.TextField(blank=True, default="")
-    primary_name = models.CharField(max_length=200, blank=True, db_index=True)
+    primary_name = models.CharField(max_length=200, blank=True)
     primary_phone = models.CharField(max_length=20, blank=True)
     primary_email = models.CharField(max_length=254, blank=True)
     lost_at = models.DateTimeField(
@@ -174,7 +181,14 @@ class Household(Provenanced):
     )
 
     class Meta:
+        # Every index is written whenever a row version is (on PostgreSQL, each update
+        # that finds no room in its page), so none repeats another: keys are matched
+        # exactly and get plain indexes (Django would add a `LIKE` pattern index to an
+        # indexed CharField); a name alone is served by `hh_sort_name`, the agency and
+        # agent foreign keys by the two indexes that lead with them.
         indexes = [
+            models.Index(fields=["case_number"], name="hh_case_number"),
+            models.Index(fields=["ffm_app_id"], name="hh_ffm_app_id"),
             models.Index(fields=["agency", "primary_name"]),
             models.Index(fields=["agent", "primary_name"]),
             *(
