@@ -2,10 +2,11 @@
 
 The list shows, sorts and filters by the household's *current* health enrollment: an
 effectuated or pending one before a cancelled or terminated one, then the latest
-effective date, then the newest row. Writers that change enrollments, follow-ups or a
-household's agent call `refresh` with the households they touched, in their own
-transaction; it is plain SQL (one UPDATE per chunk of ids), so an import of a whole
-book pays a few statements, not one per household.
+effective date (one without a date last), then the newest row. Writers that change
+enrollments, follow-ups or a household's agent call `refresh` with the households they
+touched, in their own transaction; it reads a chunk of households at a time (three
+queries) and rewrites only the rows that differ, so an import of a whole book pays a
+few statements per chunk and no write for a household whose row is already right.
 """
 
 from __future__ import annotations
