@@ -471,7 +471,11 @@ class BookWriter:
             values = self._household_values(record)
             if self._owns(known):
                 values |= {"agency_id": agent.agency_id, "agent_id": agent.user_id}
-            stated = [name.replace("agent_id", "agent") for name in (record.key_field, *values)]
+            stated = [
+                name.replace("agent_id", "agent")
+                for name in (record.key_field, *values)
+                if name != "agency_id"
+            ]
             wanted = {record.key_field: record.key, **values, "archived": False, "lost_at": None}
             held = current[known.id]
             changed = {
@@ -484,7 +488,7 @@ class BookWriter:
                     *changed.values(),
                     *self._origin,
                     self._now,
-                    self._field_sources([name for name in stated if name != "agency_id"]),
+                    self._field_sources(stated),
                     known.id,
                 )
             )
