@@ -42,6 +42,7 @@ from openbob.imports.records import HouseholdRecord
 from openbob.imports.roster import RosterWriter
 from openbob.imports.writer import BookWriter
 from openbob.lib.batches import batched
+from openbob.lib.collector import rare_collections
 from openbob.lib.weeks import snapshot_week
 from openbob.sources.detect import read
 from openbob.sources.errors import RowError, SourceError
@@ -181,7 +182,10 @@ def import_file(
         return _duplicate(name, earlier)
     job = _Job(actor, agency, name, digest, as_of, allow_partial, scope_agent, profile, progress)
     try:
-        with read(path, profile=profile.mapping if profile else None, limits=limits) as source:
+        with (
+            rare_collections(),
+            read(path, profile=profile.mapping if profile else None, limits=limits) as source,
+        ):
             return _import(source, job)
     except SourceError as exc:
         return ImportResult(name, ImportStatus.REJECTED, file_error=str(exc), refusal=exc)
