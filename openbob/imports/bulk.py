@@ -168,3 +168,18 @@ def delete_where_in(
                 f"{in_list(chunk)}{extra}",
                 [*chunk, *params],
             )
+
+
+def analyze(tables: Sequence[type[models.Model]]) -> None:
+    """Refresh PostgreSQL's planner statistics of `tables` (SQLite: nothing to do).
+
+    autovacuum analyzes a table only a minute or more after a bulk write, and a table it
+    has never analyzed is planned as nearly empty: the next import's deletes by household
+    then scan whole tables (measured: a 200,000-household week 2 spent 7.3 s in them
+    without statistics, 0.5 s with). `ANALYZE` samples each table, whatever its size,
+    in well under a second.
+    """
+    if connection.vendor != "postgresql" or not tables:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(quoted(table) for table in tables)}")

@@ -32,12 +32,13 @@ from openbob.accounts.roles import Perm
 from openbob.agencies.models import Agency
 from openbob.agencies.services import subtree_ids
 from openbob.audit.services import record as audit
-from openbob.imports import changes
+from openbob.book.models import Delegation, Enrollment, FollowUp, Household, Member
+from openbob.imports import bulk, changes
 from openbob.imports.agents import AgentDirectory, AgentRefused
 from openbob.imports.assemble import RECIPES, Group, Recipe, group_rows
 from openbob.imports.choices import ImportStatus
 from openbob.imports.flags import FlagWriter
-from openbob.imports.models import ImportRun, MappingProfile, Snapshot
+from openbob.imports.models import ChangeEvent, ImportRun, MappingProfile, Snapshot, SnapshotEntry
 from openbob.imports.records import HouseholdRecord
 from openbob.imports.roster import RosterWriter
 from openbob.imports.writer import BookWriter
@@ -52,6 +53,10 @@ from openbob.sources.skim import Skimmed
 from openbob.sources.source_file import SourceFile
 
 logger = logging.getLogger(__name__)
+STATISTICS_AFTER_ROWS = 1_000
+"""An import of at least this many rows refreshes the planner statistics afterwards."""
+WRITTEN_TABLES = (Household, Member, Enrollment, Delegation, FollowUp, SnapshotEntry, ChangeEvent)
+"""The tables an import writes in bulk."""
 
 BATCH = 5_000
 BOOK_SOURCES = {
@@ -248,7 +253,18 @@ def _import(source: SourceFile[Any], job: _Job) -> ImportResult:
         result.status = ImportStatus.REJECTED
         return result
     result.run = run
+    if result.rows >= STATISTICS_AFTER_ROWS:
+        _refresh_statistics(job.name)
     return result
+
+
+def _refresh_statistics(name: str) -> None:
+    """Fresh planner statistics for the next import and the pages that read the book
+    (`bulk.analyze`); the import has committed, so a failure here only costs speed."""
+    try:
+        bulk.analyze(WRITTEN_TABLES)
+    except DatabaseError as exc:
+        logger.warning("statistics after the import of %s: %s", name, type(exc).__name__)
 
 
 def _scope(
