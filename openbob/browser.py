@@ -74,6 +74,16 @@ def chromium_page(base_url: str) -> Iterator[Page]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def settle(page: Page) -> None:
+    """Wait until the page has no request in flight (its htmx badges included).
+
+    On SQLite the live server shares the test's in-memory database connection, so work
+    the test itself starts while the server still answers a request (the worker's
+    `BEGIN EXCLUSIVE`, say) fails with "database table is locked".
+    """
+    page.wait_for_load_state("networkidle")
+
+
 def screenshot(page: Page, name: str) -> None:
     """Save a full-page screenshot to docs/screens/<name>.png for the README."""
     SCREENS_DIR.mkdir(parents=True, exist_ok=True)

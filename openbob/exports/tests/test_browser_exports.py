@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
-from openbob.browser import chromium_page, screenshot, sign_in_with_totp
+from openbob.browser import chromium_page, screenshot, settle, sign_in_with_totp
 from openbob.exports.tests.conftest import run_worker
 from openbob.testing import build_personas
 
@@ -33,6 +33,7 @@ def test_a_manager_requests_the_book_and_downloads_it_from_the_history(
         page.get_by_role("heading", name="Exports history").wait_for()
         assert "is being prepared" in page.content()
 
+        settle(page)
         run_worker()
         page.reload()
         row = page.locator("table.grid tbody tr").first

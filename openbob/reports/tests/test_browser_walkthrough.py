@@ -12,7 +12,7 @@ from django.test import Client
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from openbob.browser import chromium_page, screenshot
+from openbob.browser import chromium_page, screenshot, settle
 from openbob.exports.models import ExportJob, ExportStatus
 from openbob.reports.models import Report
 from openbob.testing import Personas, sign_in
@@ -78,6 +78,7 @@ def test_a_manager_builds_saves_finds_and_exports_2025_only(
         page.get_by_label("Export format").select_option("xlsx")
         page.get_by_role("button", name="Export", exact=True).click()
         page.get_by_role("heading", name="Exports history").wait_for()
+        settle(page)
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
         job = ExportJob.objects.get(kind="report", requester=book.alice)
         assert job.status == ExportStatus.SUCCEEDED and job.rows == 2
