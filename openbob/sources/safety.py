@@ -21,6 +21,8 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -99,12 +101,31 @@ def _human(size: int) -> str:
 
 def check_workbook(path: Path, limits: Limits) -> None:
     """Refuse an .xlsx that is not a plain, bounded, macro-free, entity-free workbook."""
+    check_archive(path, limits)
+    scan_workbook(path, limits)
+
+
+def check_archive(path: Path, limits: Limits) -> None:
+    """The quick half of `check_workbook`: the zip directory and the parts it lists."""
+    with _archive(path, limits):
+        pass
+
+
+def scan_workbook(path: Path, limits: Limits) -> None:
+    """The slow half of `check_workbook`: inflate every part and scan its XML."""
+    with _archive(path, limits) as (handle, archive):
+        _check_content(path, handle, archive, limits)
+
+
+@contextmanager
+def _archive(path: Path, limits: Limits) -> Iterator[tuple[BinaryIO, zipfile.ZipFile]]:
+    """The workbook's zip, its directory and parts checked; zip errors refuse the file."""
     try:
         with path.open("rb") as handle:
             _check_directory_bounds(path, handle, limits)
             with zipfile.ZipFile(handle) as archive:
                 _check_parts(path, archive.infolist(), limits)
-                _check_content(path, handle, archive, limits)
+                yield handle, archive
     except _ZIP_ERRORS as exc:
         raise MalformedFileError(path, f"not a readable .xlsx workbook ({exc})") from None
 

@@ -4,105 +4,134 @@ calamine loads one sheet into memory (bounded by the uncompressed-size limit che
 first) and hands back cells as Python values: numbers as floats, dates as `date`,
 formulas as their cached result. The first worksheet holding data is read; CalHEERS and
 carrier exports have one sheet.
+
+calamine runs in a child process (`openbob.sources.xlsx_child`, which says why): it
+loads the sheet while this process scans the workbook's XML (`safety.scan_workbook`),
+and no row is taken before the scan has passed. Rows arrive as pickles; only the value
+types a cell can hold are accepted from them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator, Sequence
-from functools import partial
-from itertools import islice, zip_longest
+import datetime
+import pickle
+import signal
+import subprocess
+import sys
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from types import TracebackType
+from typing import Any
 
-from python_calamine import CalamineSheet, CalamineWorkbook
-
+from openbob.sources import xlsx_child
 from openbob.sources.cells import Cell, RawRow, column_letter
 from openbob.sources.errors import MalformedFileError, UnsafeFileError
-from openbob.sources.safety import Limits, check_workbook
+from openbob.sources.safety import Limits, check_archive, scan_workbook
 
-T = TypeVar("T")
-BATCH_ROWS = 512
-"""Rows taken from calamine, and checked, at a time."""
-_TEXT = frozenset({str})
-_NEVER_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
-
-
-def _calamine(path: Path, call: Callable[[], T]) -> T:
-    """Run a calamine call, turning any failure into a `MalformedFileError`.
-
-    The broad catch is deliberate: calamine is native code, and a Rust panic surfaces as
-    pyo3's PanicException, which derives from BaseException rather than Exception.
-    """
-    try:
-        return call()
-    except _NEVER_CAUGHT:
-        raise
-    except BaseException as exc:
-        raise MalformedFileError(
-            path, f"not a readable .xlsx workbook ({type(exc).__name__})"
-        ) from None
+_CELL_CLASSES = frozenset({"date", "datetime", "time", "timedelta"})
+_BYTES_PER_CELL = 64
+"""calamine's dense grid holds 32 bytes a cell; twice that leaves room for its parsing."""
+_BASE_MEMORY = 1024**3
+"""The interpreter, calamine's zip reader and a batch of Python rows, with room to spare."""
 
 
 def xlsx_rows(path: Path, limits: Limits) -> Generator[RawRow, None, None]:
     """Stream the first non-empty worksheet's rows; column A is always index 0."""
-    check_workbook(path, limits)
-    workbook = _calamine(path, lambda: CalamineWorkbook.from_path(path))
-    try:
-        sheet = _first_sheet_with_data(path, workbook)
-        if sheet is None:
-            return
-        start = _calamine(path, lambda: sheet.start)
-        padding: list[Cell] = [""] * (start[1] if start else 0)
-        rows = _calamine(path, sheet.iter_rows)
+    check_archive(path, limits)
+    with _Child(path, limits) as child:
+        scan_workbook(path, limits)
         number = 0
-        while batch := _calamine(path, partial(_take, rows)):
-            cells = [padding + row for row in batch] if padding else batch
-            _check_batch(path, number, cells, limits)
-            for row in cells:
+        for batch in child.batches():
+            for cells in batch:
                 number += 1
-                yield RawRow(number, row)
-    finally:
-        workbook.close()
+                yield RawRow(number, cells)
 
 
-def _take(rows: Iterator[list[Any]]) -> list[list[Cell]]:
-    return list(islice(rows, BATCH_ROWS))
+def memory_bytes(limits: Limits) -> int:
+    """The child's address-space cap: what the largest workbook `limits` allow may need
+    (its XML held while parsed, and the grid of its cells)."""
+    return _BASE_MEMORY + 2 * limits.max_uncompressed_bytes + _BYTES_PER_CELL * limits.max_cells
 
 
-def _check_batch(path: Path, before: int, rows: list[list[Cell]], limits: Limits) -> None:
-    """`_check_cells` for rows `before + 1`...: column by column at C speed when all is
-    well (the usual case), row by row to name the first bad cell when it is not."""
-    if max(map(len, rows)) <= limits.max_columns:  # before the transposition, which it bounds
-        texts = map(_texts, zip_longest(*rows))
-        if max((max(map(len, t), default=0) for t in texts), default=0) <= limits.max_field_chars:
-            return
-    for number, row in enumerate(rows, start=before + 1):
-        _check_cells(path, number, row, limits)
+class _Child:
+    """One `xlsx_child` process reading `path`; stopped on exit, whatever happened."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self._path = path
+        command = [
+            sys.executable,
+            "-I",
+            xlsx_child.__file__,
+            str(path),
+            str(limits.max_columns),
+            str(limits.max_field_chars),
+            str(memory_bytes(limits)),
+        ]
+        self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+
+    def __enter__(self) -> _Child:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._process.kill()
+        self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    def batches(self) -> Iterator[list[list[Cell]]]:
+        """The sheet's rows, a batch at a time; refusals and failures raised as errors."""
+        while True:
+            message = self._next()
+            kind = message[0]
+            if kind == "rows":
+                yield message[1]
+            elif kind == "end":
+                return
+            elif kind == "refused":
+                _, row, column, reason = message
+                letter = column_letter(column) if column is not None else None
+                raise UnsafeFileError(self._path, reason, row=row, column=letter)
+            else:
+                raise MalformedFileError(
+                    self._path, f"not a readable .xlsx workbook ({message[1]})"
+                )
+
+    def _next(self) -> tuple[Any, ...]:
+        """The next message. Each is a pickle of its own, read by an unpickler of its own:
+        one unpickler's memo outlives a message and would resolve the next one's
+        back-references to the wrong objects."""
+        assert self._process.stdout is not None
+        try:
+            message = _CellUnpickler(self._process.stdout).load()
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            message = None
+        if not isinstance(message, tuple) or not message:
+            raise MalformedFileError(self._path, self._stopped())
+        return message
+
+    def _stopped(self) -> str:
+        """Why the child ended without finishing (a crash: calamine aborted, or ran into
+        its memory cap)."""
+        code = self._process.wait()
+        how = f"signal {signal.strsignal(-code)}" if code < 0 else f"exit status {code}"
+        return (
+            f"not a readable .xlsx workbook (the reader stopped: {how}); the file is "
+            "damaged, or needs more memory than the upload limits allow"
+        )
 
 
-def _texts(column: tuple[Cell, ...]) -> Sequence[str]:
-    """The text cells of a column (most columns of a book hold text alone)."""
-    if _TEXT.issuperset(map(type, column)):
-        return cast(tuple[str, ...], column)
-    return [cell for cell in column if isinstance(cell, str)]
+class _CellUnpickler(pickle.Unpickler):
+    """Unpickles what a cell may hold and nothing else: text, numbers and booleans need
+    no class, dates and times need `datetime`'s."""
 
-
-def _first_sheet_with_data(path: Path, workbook: CalamineWorkbook) -> CalamineSheet | None:
-    for index in range(len(workbook.sheet_names)):
-        sheet = _calamine(path, partial(workbook.get_sheet_by_index, index))
-        if sheet.height > 0 and sheet.width > 0:
-            return sheet
-    return None
-
-
-def _check_cells(path: Path, number: int, cells: list[Cell], limits: Limits) -> None:
-    if len(cells) > limits.max_columns:
-        raise UnsafeFileError(path, f"more than {limits.max_columns} columns", row=number)
-    for index, cell in enumerate(cells):
-        if isinstance(cell, str) and len(cell) > limits.max_field_chars:
-            raise UnsafeFileError(
-                path,
-                f"cell longer than {limits.max_field_chars} characters",
-                row=number,
-                column=column_letter(index),
-            )
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "datetime" and name in _CELL_CLASSES:
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")

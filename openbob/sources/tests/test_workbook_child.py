@@ -1,0 +1,107 @@
+"""Workbook rows come from calamine in a child process: the same cells, in order, typed;
+limits refused with row and column; a reader that dies is a clear error, not a hang."""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import signal
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from openbob.sources.errors import MalformedFileError, UnsafeFileError
+from openbob.sources.safety import DEFAULT_LIMITS, Limits
+from openbob.sources.tests.builders import openpyxl_workbook
+from openbob.sources.workbook import _CellUnpickler, xlsx_rows
+from openbob.sources.xlsx_child import BATCH_ROWS
+
+ROWS = 3 * BATCH_ROWS + 17
+
+
+def _book(path: Path, rows: int = ROWS) -> Path:
+    header = ["Name", "Count", "Premium", "Born", "Seen", "Active", "Note"]
+    body = [
+        [
+            f"Person {n}",
+            n,
+            n + 0.25,
+            date(1980, 1, 1) + timedelta(days=n),
+            datetime(2025, 1, 3, 21, 0) + timedelta(minutes=n),
+            n % 2 == 0,
+            None if n % 3 else f"note {n}",
+        ]
+        for n in range(rows)
+    ]
+    return openpyxl_workbook(path, [header, *body])
+
+
+def _children() -> list[int]:
+    """This process's child processes (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found += [int(pid) for pid in (task / "children").read_text().split()]
+    return found
+
+
+def test_rows_of_many_batches_arrive_in_order_with_calamines_values(tmp_path: Path) -> None:
+    path = _book(tmp_path / "book.xlsx")
+    expected = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    rows = list(xlsx_rows(path, DEFAULT_LIMITS))
+    assert [row.number for row in rows] == list(range(1, ROWS + 2))
+    assert [row.cells for row in rows] == expected
+    assert [type(cell) for cell in rows[-1].cells] == [type(cell) for cell in expected[-1]]
+
+
+def test_a_long_cell_in_a_later_batch_is_refused_with_its_row_and_column(
+    tmp_path: Path,
+) -> None:
+    path = openpyxl_workbook(
+        tmp_path / "long.xlsx",
+        [["Name", "Note"]] + [["Ann", "x" * (n // 1000 * 200)] for n in range(1200)],
+    )
+    with pytest.raises(
+        UnsafeFileError,
+        match=r"long\.xlsx, row 1002, column 'B': cell longer than 100 characters",
+    ):
+        list(xlsx_rows(path, Limits(max_field_chars=100)))
+
+
+def test_a_sheet_wider_than_the_limit_is_refused_at_its_first_row(tmp_path: Path) -> None:
+    """calamine pads every row to the sheet's width, so row 1 is as wide as the widest."""
+    path = openpyxl_workbook(tmp_path / "wide.xlsx", [["a", "b"], ["c", "d", "e", "f"]])
+    with pytest.raises(UnsafeFileError, match=r"wide\.xlsx, row 1: more than 3 columns"):
+        list(xlsx_rows(path, Limits(max_columns=3)))
+
+
+def test_a_reader_killed_mid_file_is_a_clear_error_and_leaves_no_process(
+    tmp_path: Path,
+) -> None:
+    path = _book(tmp_path / "book.xlsx", rows=20_000)
+    rows = xlsx_rows(path, DEFAULT_LIMITS)
+    assert next(rows).number == 1
+    (child,) = _children()
+    os.kill(child, signal.SIGKILL)
+    with pytest.raises(MalformedFileError, match=r"the reader stopped: signal Killed"):
+        for _ in rows:
+            pass
+    assert _children() == []
+
+
+def test_a_read_abandoned_midway_stops_its_reader(tmp_path: Path) -> None:
+    rows = xlsx_rows(_book(tmp_path / "book.xlsx", rows=20_000), DEFAULT_LIMITS)
+    next(rows)
+    assert len(_children()) == 1
+    rows.close()
+    assert _children() == []
+
+
+def test_the_parent_unpickles_cell_values_and_nothing_else() -> None:
+    cells = ["a", 1, 2.5, True, None, date(2025, 1, 3), datetime(2025, 1, 3, 21), time(9)]
+    message = ("rows", [[*cells, timedelta(hours=1)]])
+    assert _CellUnpickler(io.BytesIO(pickle.dumps(message))).load() == message
+    with pytest.raises(pickle.UnpicklingError, match=r"posix\.system is not a cell value"):
+        _CellUnpickler(io.BytesIO(pickle.dumps(("rows", os.system)))).load()
