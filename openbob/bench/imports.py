@@ -81,7 +81,7 @@ def _reads(report: Report, site: Site, book: Book, sizes: Sizes) -> Timing:
     share = _ratio(adapter, calamine)
     report.notes.append(
         f"Reading alone (safety checks, calamine, typed rows) takes {share:.2f}x the calamine "
-        "baseline (wall or CPU, the larger): that part belongs to `openbob.sources`."
+        "baseline by wall-clock time: that part belongs to `openbob.sources`."
     )
     return calamine
 
@@ -115,13 +115,13 @@ def _weekly_imports(report: Report, site: Site, book: Book, sizes: Sizes, calami
     )
     report.timings += [first, second, again, inside]
     report.check(
-        f"{site.name}: week-2 import / calamine read (wall or CPU, the larger)",
+        f"{site.name}: week-2 import / calamine read (wall-clock)",
         _ratio(second, calamine),
         RATIO_BARS[site.name],
         "x",
     )
     share = 100 * _ratio(again, second)
-    label = f"{site.name}: re-import / week-2 import (wall or CPU, the larger)"
+    label = f"{site.name}: re-import / week-2 import (wall-clock)"
     report.check(label, share, 5, "%", strict=True)
     extra = second.peak - calamine.peak
     report.check(f"{site.name}: import peak memory - calamine's", extra, 500, " MiB")
@@ -147,13 +147,16 @@ def _cpu(timing: Timing) -> float:
 
 
 def _ratio(measured: Timing, baseline: Timing) -> float:
-    """`measured` over `baseline`, by wall-clock or CPU time, whichever is larger.
+    """`measured` over `baseline` by wall-clock time (the medians): how long the user
+    waits, which is what the bars state ("takes at most 2.0x the time").
 
-    On a machine others are using, a slowed baseline run can make the wall-clock
-    ratio look good; the processes' own CPU time is much less disturbed (for SQLite it
-    is all the work, for PostgreSQL all but the server's), so neither can flatter.
+    This used to be the larger of the wall-clock and the CPU ratio, so that a baseline
+    slowed by someone else's load could not flatter an import. An import now keeps two
+    cores busy while it reads (calamine in a child process as this one scans the
+    workbook), so its CPU time exceeds its wall time by design. The CPU ratio is still
+    in the notes; the suite wants an otherwise idle machine.
     """
-    return max(measured.median / baseline.median, _cpu(measured) / _cpu(baseline))
+    return measured.median / baseline.median
 
 
 def _comparison(report: Report, site: Site, sizes: Sizes) -> None:
