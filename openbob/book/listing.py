@@ -7,11 +7,16 @@ enrollments, follow-ups or a household's agent call `refresh` with the household
 touched, in their own transaction; it reads a chunk of households at a time (three
 queries) and rewrites only the rows that differ, so an import of a whole book pays a
 few statements per chunk and no write for a household whose row is already right.
+
+The import writer, which updates the households it changes anyway, asks `columns` for
+their rows instead and sets them in that same update: on PostgreSQL every update is a
+new row version with an entry in each of the table's indexes, so one update is half the
+cost of two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -41,7 +46,8 @@ _MONEY = {
 }
 _READ = ("household_id", "pk", "effective_date", *_TEXT.values(), *_MONEY.values())
 _STATUS = _READ.index("status")
-_COLUMNS = (*_TEXT, *_MONEY, "current_effective_date", "open_follow_ups", "agent_name")
+COLUMNS = (*_TEXT, *_MONEY, "current_effective_date", "open_follow_ups", "agent_name")
+"""The household columns the list reads, kept here."""
 _NO_MONEY = Decimal("0")
 
 
@@ -58,7 +64,7 @@ def refresh(household_ids: Iterable[int]) -> int:
     updated = 0
     sql = (
         f"UPDATE {connection.ops.quote_name(Household._meta.db_table)} SET "  # noqa: S608
-        + ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in _COLUMNS)
+        + ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in COLUMNS)
         + " WHERE id = %s"
     )
     for start in range(0, len(ids), CHUNK):
@@ -80,9 +86,17 @@ def _list_rows(ids: Sequence[int]) -> list[tuple[tuple[Any, ...], tuple[Any, ...
     households = [
         (pk, agent_id, tuple(held))
         for pk, agent_id, *held in Household.objects.filter(pk__in=ids).values_list(
-            "pk", "agent_id", *_COLUMNS
+            "pk", "agent_id", *COLUMNS
         )
     ]
+    wanted = columns({pk: agent_id for pk, agent_id, _ in households})
+    return [((*wanted[pk].values(), pk), held) for pk, _, held in households]
+
+
+def columns(agents: Mapping[int, int | None]) -> dict[int, dict[str, Any]]:
+    """The list columns (`COLUMNS`, in order) of the households `agents` maps to the id
+    of their agent, from their enrollments and open follow-ups as stored now."""
+    ids = list(agents)
     current = _current_enrollments(ids)
     open_items = dict(
         FollowUp.objects.filter(household_id__in=ids, resolved_at__isnull=True)
@@ -90,19 +104,23 @@ def _list_rows(ids: Sequence[int]) -> list[tuple[tuple[Any, ...], tuple[Any, ...
         .annotate(n=Count("pk"))
         .values_list("household_id", "n")
     )
-    agents = {pk: agent_sort_name(user) for pk, user in _agents(households).items()}
-    return [
-        (
-            (
-                *_enrollment_columns(current.get(pk)),
-                open_items.get(pk, 0),
-                agents.get(agent_id, ""),
-                pk,
-            ),
-            held,
+    wanted = {agent_id for agent_id in agents.values() if agent_id is not None}
+    users = User.objects.only("first_name", "last_name").in_bulk(wanted)
+    names = {pk: agent_sort_name(user) for pk, user in users.items()}
+    return {
+        pk: dict(
+            zip(
+                COLUMNS,
+                (
+                    *_enrollment_columns(current.get(pk)),
+                    open_items.get(pk, 0),
+                    names.get(agent_id, "") if agent_id is not None else "",
+                ),
+                strict=True,
+            )
         )
-        for pk, agent_id, held in households
-    ]
+        for pk, agent_id in agents.items()
+    }
 
 
 def _current_enrollments(ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
@@ -134,11 +152,6 @@ def _enrollment_columns(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
         *(value if value is not None else _NO_MONEY for value in money),
         row[2],
     )
-
-
-def _agents(households: Sequence[tuple[int, int | None, object]]) -> dict[int, User]:
-    wanted = {agent_id for _, agent_id, _ in households if agent_id is not None}
-    return User.objects.only("first_name", "last_name").in_bulk(wanted)
 
 
 def refresh_all() -> int:

@@ -406,7 +406,7 @@ class BookWriter:
             zip((r.key for r, _ in new), bulk.allocate_ids(Household, len(new)), strict=True)
         )
         self._insert_households(new, ids)
-        self._update_households(existing)
+        created = list(ids.values())
         ids.update((r.key, k.id) for r, _, k in existing)
         touched = [k.id for _, _, k in existing]
         for model in (Member, Enrollment):
@@ -415,7 +415,8 @@ class BookWriter:
             )
         self._insert_people([(r, ids[r.key]) for r, _ in changed])
         self._delegate([(ids[r.key], a, known.get(r.key)) for r, a in changed])
-        listing.refresh(ids.values())  # their current plan, premium and agent's name
+        self._update_households(existing)  # after their policies: it sets their list row
+        listing.refresh(created)  # their current plan, premium and agent's name
         self.counts["households_created"] += len(new)
         self.counts["households_updated"] += len(existing)
         return [(r, ids[r.key]) for r, _ in changed]
@@ -463,9 +464,14 @@ class BookWriter:
         differs every time, always is): each indexed column set costs index writes even
         when its value is the same, and a changed household mostly changed its policies.
         Every stated field still gets this import's provenance; `field_sources` is merged
-        in SQL, so nobody's provenance is read back.
+        in SQL, so nobody's provenance is read back. The household's list row (its
+        current plan, premium and agent's name: `listing.columns`) is set in the same
+        update, its policies being written already.
         """
         current = _current_values([known.id for _, _, known in existing])
+        listed = listing.columns(
+            {known.id: self._agent_after(agent, known) for _, agent, known in existing}
+        )
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for record, agent, known in existing:
             values = self._household_values(record)
@@ -476,7 +482,13 @@ class BookWriter:
                 for name in (record.key_field, *values)
                 if name != "agency_id"
             ]
-            wanted = {record.key_field: record.key, **values, "archived": False, "lost_at": None}
+            wanted = {
+                record.key_field: record.key,
+                **values,
+                "archived": False,
+                "lost_at": None,
+                **listed[known.id],
+            }
             held = current[known.id]
             changed = {
                 column: value
@@ -495,6 +507,11 @@ class BookWriter:
         fixed = (*PROVENANCE_COLUMNS[:3], "updated_at")
         for columns, rows in groups.items():
             bulk.update_rows(Household, (*columns, *fixed), rows, merged=("field_sources",))
+
+    def _agent_after(self, agent: ResolvedAgent, known: Known) -> int | None:
+        """The household's agent once this record is written: the record's, where this
+        source owns the household's agent."""
+        return agent.user_id if self._owns(known) else known.agent_id
 
     def _field_sources(self, stated: Sequence[str]) -> str:
         """Provenance of the stated household fields: this source, import and as-of.
@@ -619,6 +636,7 @@ _COMPARED = (
     *HOUSEHOLD_FIELDS,
     "archived",
     "lost_at",
+    *listing.COLUMNS,
 )
 
 

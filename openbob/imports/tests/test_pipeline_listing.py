@@ -74,3 +74,32 @@ def test_a_household_whose_policy_alone_changed_keeps_its_other_columns_unwritte
     household = Household.objects.get(ffm_app_id="1700000001")
     assert household.current_premium == Decimal("250.00")
     assert household.field_sources["primary_name"]["import"] == result.run.pk
+
+
+@pytest.mark.django_db
+def test_a_changed_household_is_updated_once_list_row_included(
+    personas: Personas, tmp_path: Path
+) -> None:
+    """On PostgreSQL every UPDATE of a row is a new version of it, with an entry in each
+    of the table's indexes: the household's new premium and its list row's go together."""
+    week = snapshot_time(FRIDAY)
+    first = write_enrollments(tmp_path / "week1.csv", [policy(1), policy(2)])
+    assert import_file(actor=personas.alice, agency=personas.agency_a, path=first, as_of=week).ok
+    second = write_enrollments(
+        tmp_path / "week2.csv", [policy(1, net_premium="250.00", plan_name="Gold"), policy(2)]
+    )
+    later = week + timedelta(days=7)
+    with CaptureQueriesContext(connection) as queries:
+        assert import_file(
+            actor=personas.alice, agency=personas.agency_a, path=second, as_of=later
+        ).ok
+    (update,) = [q["sql"] for q in queries if 'UPDATE "book_household" SET' in q["sql"]]
+    assert '"current_premium"' in update and '"current_plan_name"' in update
+    changed, unchanged = Household.objects.filter(ffm_app_id__startswith="17").order_by(
+        "ffm_app_id"
+    )
+    assert (changed.current_plan_name, changed.current_premium) == ("Gold", Decimal("250.00"))
+    assert (unchanged.current_plan_name, unchanged.current_premium) == (
+        "Silver 70 HMO",
+        Decimal("200.00"),
+    )
