@@ -14,6 +14,7 @@ types a cell can hold are accepted from them.
 from __future__ import annotations
 
 import datetime
+import os
 import pickle
 import signal
 import subprocess
@@ -62,6 +63,7 @@ class _Child:
             sys.executable,
             "-I",
             xlsx_child.__file__,
+            str(os.getpid()),
             str(path),
             str(limits.max_columns),
             str(limits.max_field_chars),

@@ -7,8 +7,11 @@ import io
 import os
 import pickle
 import signal
+import subprocess
+import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic, sleep
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -105,3 +108,43 @@ def test_the_parent_unpickles_cell_values_and_nothing_else() -> None:
     assert _CellUnpickler(io.BytesIO(pickle.dumps(message))).load() == message
     with pytest.raises(pickle.UnpicklingError, match=r"posix\.system is not a cell value"):
         _CellUnpickler(io.BytesIO(pickle.dumps(("rows", os.system)))).load()
+
+
+def _state(pid: int) -> str:
+    """A process's state letter ("Z" for a zombie), or "gone"."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "gone"
+
+
+PARENT_THAT_DIES = """
+import os, subprocess, sys, time
+from openbob.sources import xlsx_child
+command = [sys.executable, "-I", xlsx_child.__file__, str(os.getpid()), sys.argv[1],
+           "16384", "32767", str(2**34)]
+child = subprocess.Popen(command, stdout=sys.stdout)
+print(child.pid, file=sys.stderr, flush=True)
+time.sleep(0.5)
+os._exit(0)
+"""
+
+
+def test_a_reader_dies_with_its_parent_even_with_work_left(tmp_path: Path) -> None:
+    """The test holds the child's output pipe open and never reads it: the child blocks
+    with rows still to send, and only its parent's death can end it."""
+    path = _book(tmp_path / "book.xlsx", rows=20_000)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT_THAT_DIES, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert parent.stderr is not None
+    child = int(parent.stderr.readline())
+    parent.wait()
+    deadline = monotonic() + 5
+    while _state(child) not in ("gone", "Z") and monotonic() < deadline:
+        sleep(0.05)
+    assert _state(child) in ("gone", "Z")
+    assert parent.stdout is not None
+    parent.stdout.close()
