@@ -181,10 +181,19 @@ def search(households: QuerySet[Household], text: str) -> QuerySet[Household]:
     surname matching fifty thousand households thus costs six short index walks, not a
     sort of fifty thousand rows; past the cap the user is asked to narrow the search.
     """
+    return households.filter(pk__in=search_ids(households, text)[0])
+
+
+def search_ids(households: QuerySet[Household], text: str) -> tuple[list[int], bool]:
+    """The ids `search` keeps, and whether a way of matching found more than
+    `SEARCH_CAP` households (those past the cap are left out: the search is too broad)."""
     ids: set[int] = set()
+    capped = False
     for branch in _branches(text):
-        ids.update(households.filter(branch).values_list("pk", flat=True)[:SEARCH_CAP])
-    return households.filter(pk__in=sorted(ids))
+        found = list(households.filter(branch).values_list("pk", flat=True)[: SEARCH_CAP + 1])
+        capped |= len(found) > SEARCH_CAP
+        ids.update(found[:SEARCH_CAP])
+    return sorted(ids), capped
 
 
 def narrow(

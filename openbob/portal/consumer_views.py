@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from openbob.accounts.requests import current_user, is_htmx
@@ -60,11 +61,31 @@ def _export_query(form: ConsumerFilterForm) -> str:
     )
 
 
+def _wire_sort(form: ConsumerFilterForm, *, out_of_band: bool) -> None:
+    """Give the Sort-by control its own htmx request (the filters form leaves it out).
+
+    A sort header swaps only the results, and their response brings the control along
+    out of band, showing the order in force. A replaced control would lose a listener
+    the form had bound to it (htmx binds `from:` selectors once); one of its own comes
+    with it.
+    """
+    attrs = {
+        "hx-get": reverse("portal:consumers"),
+        "hx-include": "closest form",
+        "hx-target": "#consumer-results",
+        "hx-push-url": "true",
+    }
+    if out_of_band:
+        attrs["hx-swap-oob"] = "true"
+    form.fields["sort"].widget.attrs.update(attrs)
+
+
 @require_GET
 @login_required
 def consumers(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = ConsumerFilterForm(request.GET, user=user)
+    _wire_sort(form, out_of_band=is_htmx(request))
     data = form.cleaned_data if form.is_valid() else {}
     try:
         found = consumer_page(
@@ -87,8 +108,9 @@ def consumers(request: HttpRequest) -> HttpResponse:
         else [],
         "here": request.get_full_path(),
         "export_query": _export_query(form),
+        "htmx": is_htmx(request),
     }
-    template = "portal/_consumer_results.html" if is_htmx(request) else "portal/consumers.html"
+    template = "portal/_consumer_results.html" if context["htmx"] else "portal/consumers.html"
     return render(request, template, context)
 
 

@@ -15,7 +15,8 @@ from django import forms
 from django.urls import reverse
 
 from openbob.accounts.models import User
-from openbob.book.consumer_filters import ConsumerFilters, filtered
+from openbob.book import consumer_filters
+from openbob.book.consumer_filters import ConsumerFilters, filtered, search_ids
 from openbob.book.models import LIST_SORT_COLUMNS, Household
 from openbob.portal.keyset import KeysetPage, Order, page
 
@@ -100,6 +101,17 @@ class ConsumerPage:
     page: KeysetPage[Household]
     sort: str
     order: Order
+    too_broad: bool = False
+    """The search matched more than `SEARCH_CAP` households one way: some are left out."""
+
+    @property
+    def narrow_message(self) -> str:
+        if not self.too_broad:
+            return ""
+        return (
+            f"More than {consumer_filters.SEARCH_CAP:,} households match this search, so only "
+            "some are listed. Narrow it: more of the name, or a case ID, FFM ID, email or phone."
+        )
 
     @property
     def rows(self) -> list[ConsumerRow]:
@@ -119,11 +131,16 @@ def consumer_page(
     """One page of the filtered list in the requested order."""
     sort = data.get("sort") or "name"
     order = order_of(sort)
+    households = filtered(user, {**data, "q": ""})
+    too_broad = False
+    if data.get("q"):
+        ids, too_broad = search_ids(households, data["q"])
+        households = households.filter(pk__in=ids)
     rows = page(
-        filtered(user, data).select_related("agent"),
+        households.select_related("agent"),
         order,
         size=PAGE_SIZE,
         after=after,
         before=before,
     )
-    return ConsumerPage(rows, sort, order)
+    return ConsumerPage(rows, sort, order, too_broad)

@@ -8,11 +8,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from openbob.book import consumer_filters
 from openbob.book.models import Household
 from openbob.portal import consumers as consumer_list
 from openbob.portal.consumers import SORT_LABELS
 from openbob.portal.tests.book_fixture import build_book, outsider_ids
-from openbob.testing import Personas, sign_in
+from openbob.testing import Personas, make_household, sign_in
 
 pytestmark = pytest.mark.django_db
 ROW = re.compile(r'href="/households/(\d+)/"')
@@ -101,6 +102,19 @@ def test_search_finds_by_case_id_and_ffm_id(manager: Client) -> None:
     assert _ids(manager, q=household.case_number) == [household.pk]
     Household.objects.filter(pk=household.pk).update(ffm_app_id="FFM-12345")
     assert _ids(manager, q="FFM-12345") == [household.pk]
+
+
+def test_a_search_too_broad_for_the_cap_asks_to_be_narrowed(
+    personas: Personas, manager: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index, name in enumerate(["Quinn Able", "Quincy Baker"]):
+        make_household(personas.agency_a, personas.carol, name=name, ssn=f"91234990{index}")
+    monkeypatch.setattr(consumer_filters, "SEARCH_CAP", 1)
+    broad = manager.get(reverse("portal:consumers"), {"q": "quin"}).content.decode()
+    assert "More than 1 households match this search" in broad
+    assert len(set(ROW.findall(broad))) == 1
+    narrow = manager.get(reverse("portal:consumers"), {"q": "quinn"}).content.decode()
+    assert "Narrow it" not in narrow and len(set(ROW.findall(narrow))) == 1
 
 
 @pytest.mark.parametrize("key", list(SORT_LABELS))

@@ -62,9 +62,13 @@ def test_a_manager_filters_sorts_transfers_and_accepts(live_server: LiveServer) 
         page.get_by_role("link", name="Premium").click()
         page.get_by_role("link", name=re.compile("Premium ▲")).click()
         page.wait_for_url(re.compile(r"sort=-premium"))
+        expect(page.get_by_label("Sort by")).to_have_value("-premium")
         rows = page.locator("table.consumers tbody tr")
         expect(rows.first).to_contain_text(agent.full_name)
         screenshot(page, "consumers")
+        page.get_by_label("Sort by").select_option("name")  # still wired after the swap
+        page.wait_for_url(re.compile(r"sort=name"))
+        expect(page.get_by_role("link", name=re.compile("Household ▲"))).to_be_visible()
 
         boxes = page.get_by_role("checkbox", name=re.compile("^Select "))
         chosen = [str(boxes.nth(i).get_attribute("value")) for i in range(3)]
