@@ -418,8 +418,9 @@ def _import_book(
         typer=partial(_typed_records, recipe, source),
     )
     records = _records(recipe, source, rows, result, writer)
-    for batch in batched(records, BATCH):
-        writer.write(batch)
+    with bulk.pipelined(when=previous is not None):  # a week repeating the last: few writes
+        for batch in batched(records, BATCH):
+            writer.write(batch)
     result.refuse(writer.errors, writer.rejected_lines)
     result.counts.update(writer.counts)
     if result.errors and not run.allow_partial:

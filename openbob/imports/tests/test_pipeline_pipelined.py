@@ -1,0 +1,66 @@
+"""On PostgreSQL a weekly import writes in pipeline mode (`bulk.pipelined`): the same
+book as ever, and a statement the server refuses still rolls the whole file back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from openbob.book.models import Household
+from openbob.imports.choices import ImportStatus
+from openbob.imports.models import ImportRun
+from openbob.imports.pipeline import import_file
+from openbob.imports.tests.pipeline_kit import policy, write_enrollments
+from openbob.sources.generate import snapshot_time
+from openbob.testing import Personas
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode"),
+    pytest.mark.django_db,
+]
+WEEK = snapshot_time(date(2025, 3, 7))
+REFUSE_UPDATES = """
+CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+CREATE TRIGGER refuse_update BEFORE UPDATE ON book_household
+FOR EACH ROW EXECUTE FUNCTION refuse_update();
+"""
+
+
+def _import(personas: Personas, path: Path, as_of: datetime) -> ImportStatus:
+    result = import_file(actor=personas.alice, agency=personas.agency_a, path=path, as_of=as_of)
+    return ImportStatus(result.status)
+
+
+def test_a_weekly_import_in_a_pipeline_writes_what_changed(
+    personas: Personas, tmp_path: Path
+) -> None:
+    first = write_enrollments(tmp_path / "week1.csv", [policy(n) for n in range(30)])
+    assert _import(personas, first, WEEK) == ImportStatus.SUCCEEDED
+    changed = [policy(n, net_premium="250.00") if n < 5 else policy(n) for n in range(31)]
+    second = write_enrollments(tmp_path / "week2.csv", changed)
+    assert _import(personas, second, WEEK + timedelta(days=7)) == ImportStatus.SUCCEEDED
+    premiums = Household.objects.filter(ffm_app_id__startswith="17").values_list(
+        "current_premium", flat=True
+    )
+    assert sorted(premiums) == [Decimal("200.00")] * 26 + [Decimal("250.00")] * 5
+
+
+def test_a_write_refused_inside_the_pipeline_rolls_the_file_back(
+    personas: Personas, tmp_path: Path
+) -> None:
+    first = write_enrollments(tmp_path / "week1.csv", [policy(n) for n in range(30)])
+    assert _import(personas, first, WEEK) == ImportStatus.SUCCEEDED
+    with connection.cursor() as cursor:
+        cursor.execute(REFUSE_UPDATES)
+    changed = [policy(n, net_premium="250.00") if n < 5 else policy(n) for n in range(31)]
+    second = write_enrollments(tmp_path / "week2.csv", changed)
+    assert _import(personas, second, WEEK + timedelta(days=7)) == ImportStatus.FAILED
+    households = Household.objects.filter(ffm_app_id__startswith="17")
+    assert households.count() == 30  # the new household is not there either
+    assert set(households.values_list("current_premium", flat=True)) == {Decimal("200.00")}
+    assert ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).count() == 1
