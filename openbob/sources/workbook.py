@@ -20,8 +20,8 @@ import signal
 import subprocess
 import sys
 from collections.abc import Generator, Iterator
+from contextlib import closing
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from openbob.sources import xlsx_child
@@ -39,7 +39,7 @@ _BASE_MEMORY = 1024**3
 def xlsx_rows(path: Path, limits: Limits) -> Generator[RawRow, None, None]:
     """Stream the first non-empty worksheet's rows; column A is always index 0."""
     check_archive(path, limits)
-    with _Child(path, limits) as child:
+    with closing(_Child(path, limits)) as child:
         scan_workbook(path, limits)
         number = 0
         for batch in child.batches():
@@ -48,14 +48,14 @@ def xlsx_rows(path: Path, limits: Limits) -> Generator[RawRow, None, None]:
                 yield RawRow(number, cells)
 
 
-def memory_bytes(limits: Limits) -> int:
+def _memory_bytes(limits: Limits) -> int:
     """The child's address-space cap: what the largest workbook `limits` allow may need
     (its XML held while parsed, and the grid of its cells)."""
     return _BASE_MEMORY + 2 * limits.max_uncompressed_bytes + _BYTES_PER_CELL * limits.max_cells
 
 
 class _Child:
-    """One `xlsx_child` process reading `path`; stopped on exit, whatever happened."""
+    """One `xlsx_child` process reading `path`; `close` stops it, whatever happened."""
 
     def __init__(self, path: Path, limits: Limits) -> None:
         self._path = path
@@ -67,21 +67,14 @@ class _Child:
             str(path),
             str(limits.max_columns),
             str(limits.max_field_chars),
-            str(memory_bytes(limits)),
+            str(_memory_bytes(limits)),
         ]
         self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
 
-    def __enter__(self) -> _Child:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop the child, whether it finished, failed or is still reading."""
         self._process.kill()
         self._process.wait()
         if self._process.stdout is not None:
