@@ -11,6 +11,9 @@ typed in full from the raw row kept here (`SourceFile.typed`).
 The fingerprint is of raw cells, so it is stable for the same bytes in the same layout,
 and it changes whenever a cell does; a value written differently but parsing the same
 only costs a household write.
+
+A `Skim` is a `RowTransform`: a workbook's reader process skims its rows beside this
+process (see `openbob.sources.transform`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from openbob.sources.cells import Cell, RawRow
+from openbob.sources.cells import Cell, RawRow, is_blank
+from openbob.sources.errors import RowError
+from openbob.sources.extraction import Extractor
 from openbob.sources.rows import SourceRow
 
 
@@ -64,3 +69,41 @@ def cells_digest(columns: Sequence[int]) -> Callable[[list[Cell]], str]:
         return hashlib.blake2b(data, digest_size=16).hexdigest()
 
     return digest
+
+
+@dataclass(frozen=True, slots=True)
+class Skim:
+    """How a file's rows are skimmed: `extractor` types the skimmed fields, `digested`
+    are the columns fingerprinted. Blank rows are dropped, as a typed read drops them."""
+
+    extractor: Extractor
+    digested: tuple[int, ...]
+
+    def encode(self, rows: Sequence[RawRow]) -> list[tuple[Any, ...]]:
+        """Each filled row as (number, cells, values, digest, errors as tuples)."""
+        nulls = self.extractor.null_tokens
+        filled = [row for row in rows if not all(is_blank(cell, nulls) for cell in row.cells)]
+        digest = cells_digest(self.digested)
+        return [
+            (
+                row.number,
+                row.cells,
+                found.values,
+                digest(row.cells),
+                [(e.file, e.row, e.column, e.reason, e.value) for e in found.errors],
+            )
+            for row, found in zip(filled, self.extractor.extract(filled), strict=True)
+        ]
+
+    def decode(self, encoded: list[tuple[Any, ...]]) -> list[Skimmed]:
+        return [
+            Skimmed(
+                line=number,
+                extra={},
+                errors=[RowError(*error) for error in errors],
+                values=values,
+                digest=digest,
+                raw=RawRow(number, cells),
+            )
+            for number, cells, values, digest, errors in encoded
+        ]

@@ -22,11 +22,10 @@ from openbob.sources.detection import find_header, row_headers
 from openbob.sources.errors import UnrecognisedFormatError
 from openbob.sources.formats import DetectedFormat, FormatId, FormatSpec
 from openbob.sources.safety import Limits
-from openbob.sources.skim import Skimmed, cells_digest
-from openbob.sources.table import Table, open_table
+from openbob.sources.skim import Skim, Skimmed
+from openbob.sources.table import CHUNK_ROWS, Table, open_table
 
 R = TypeVar("R", covariant=True)
-CHUNK_ROWS = 512
 AsOfReader = Callable[[Sequence[RawRow], int, Path], datetime | None]
 
 
@@ -99,21 +98,13 @@ class SourceFile(Generic[R]):
 
     def skim(self, fields: Collection[str], undigested: Collection[str]) -> Iterator[Skimmed]:
         """Rows with only `fields` typed, fingerprinted by the cells of every other field
-        but those `undigested`; `typed` types the ones the caller needs (see `skim`)."""
+        but those `undigested`; `typed` types the ones the caller needs (see `skim`).
+        A workbook's reader process does most of this work (`Table.chunks_after`)."""
         self._claim()
-        light = self.columns.only(fields)
         bound = {b.spec.name for b in self.columns.bound}
-        digest = cells_digest(self.columns.columns_of(bound - set(undigested)))
-        for chunk in self._chunks():
-            for raw, found in zip(chunk, light.extract(chunk), strict=True):
-                yield Skimmed(
-                    line=raw.number,
-                    extra={},
-                    errors=found.errors,
-                    values=found.values,
-                    digest=digest(raw.cells),
-                    raw=raw,
-                )
+        skim = Skim(self.columns.only(fields), self.columns.columns_of(bound - set(undigested)))
+        for chunk in self._table.chunks_after(self.detected.header_row, skim):
+            yield from chunk
 
     def close(self) -> None:
         self._table.close()

@@ -8,44 +8,86 @@ carrier exports have one sheet.
 calamine runs in a child process (`openbob.sources.xlsx_child`, which says why): it
 loads the sheet while this process scans the workbook's XML (`safety.scan_workbook`),
 and no row is taken before the scan has passed. Rows arrive as pickles; only the value
-types a cell can hold are accepted from them.
+types a cell can hold are accepted from them. Once its load is done the child has time
+to spare: `WorkbookRows.chunks` hands it a `RowTransform` to apply to the rows it has
+not sent yet (`openbob.sources.transform`).
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import os
 import pickle
 import signal
 import subprocess
 import sys
-from collections.abc import Generator, Iterator
-from contextlib import closing
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from openbob.sources import xlsx_child
 from openbob.sources.cells import Cell, RawRow, column_letter
 from openbob.sources.errors import MalformedFileError, UnsafeFileError
 from openbob.sources.safety import Limits, check_archive, scan_workbook
+from openbob.sources.transform import RowTransform, apply
 
-_CELL_CLASSES = frozenset({"date", "datetime", "time", "timedelta"})
+T = TypeVar("T")
+_ACCEPTED = {
+    "datetime": frozenset({"date", "datetime", "time", "timedelta"}),
+    "decimal": frozenset({"Decimal"}),
+}
 _BYTES_PER_CELL = 64
 """calamine's dense grid holds 32 bytes a cell; twice that leaves room for its parsing."""
 _BASE_MEMORY = 1024**3
 """The interpreter, calamine's zip reader and a batch of Python rows, with room to spare."""
 
 
-def xlsx_rows(path: Path, limits: Limits) -> Generator[RawRow, None, None]:
-    """Stream the first non-empty worksheet's rows; column A is always index 0."""
-    check_archive(path, limits)
-    with closing(_Child(path, limits)) as child:
-        scan_workbook(path, limits)
-        number = 0
-        for batch in child.batches():
-            for cells in batch:
-                number += 1
-                yield RawRow(number, cells)
+class WorkbookRows:
+    """The first non-empty worksheet's rows (column A is always index 0), read by a
+    child process; close it to stop the child, whatever happened."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        check_archive(path, limits)
+        self._child = _Child(path, limits)
+        try:
+            scan_workbook(path, limits)
+        except BaseException:
+            self._child.close()
+            raise
+        self._number = 0
+        self._batch: Iterator[RawRow] = iter(())
+
+    def __iter__(self) -> Iterator[RawRow]:
+        return self
+
+    def __next__(self) -> RawRow:
+        while (row := next(self._batch, None)) is None:
+            kind, cells = next(self._child.messages)  # StopIteration at the end
+            assert kind == "rows", "no transform was handed over"
+            self._batch = iter(self._numbered(cells))
+        return row
+
+    def chunks(self, transform: RowTransform[T]) -> Iterator[list[T]]:
+        """The rows not taken yet, as `transform` makes them: by the child after its
+        first batch, unless it was past that when this was called; here for the rest."""
+        self._child.hand(transform)
+        rest = list(self._batch)
+        if rest:
+            yield apply(transform, rest)
+        for kind, payload in self._child.messages:
+            if kind == "encoded":
+                yield transform.decode(payload)
+            else:
+                yield apply(transform, self._numbered(payload))
+
+    def close(self) -> None:
+        self._child.close()
+
+    def _numbered(self, batch: list[list[Cell]]) -> list[RawRow]:
+        rows = [RawRow(number, cells) for number, cells in enumerate(batch, self._number + 1)]
+        self._number += len(batch)
+        return rows
 
 
 def _memory_bytes(limits: Limits) -> int:
@@ -70,23 +112,42 @@ class _Child:
             str(_memory_bytes(limits)),
         ]
         self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
+        self._handed = False
+        self.messages = self._messages()
+        """("rows", cells of a batch) and ("encoded", a transform's result), in order."""
 
     def close(self) -> None:
         """Stop the child, whether it finished, failed or is still reading."""
         self._process.kill()
         self._process.wait()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                pipe.close()
 
-    def batches(self) -> Iterator[list[list[Cell]]]:
-        """The sheet's rows, a batch at a time; refusals and failures raised as errors."""
+    def hand(self, transform: RowTransform[Any] | None) -> None:
+        """Give the child its word after the first batch: `transform` for every later
+        batch, or None for raw rows. Safe at any size: the child is waiting for it."""
+        assert self._process.stdin is not None
+        if self._handed:
+            return
+        self._handed = True
+        try:
+            pickle.dump(transform, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.flush()
+        except BrokenPipeError:
+            pass  # the child has stopped; reading its messages says why
+
+    def _messages(self) -> Iterator[tuple[str, Any]]:
+        """The child's batches; refusals and failures raised as errors. After the first,
+        the child waits for its word: raw rows, unless a transform was handed over."""
         while True:
             message = self._next()
             kind = message[0]
-            if kind == "rows":
-                yield message[1]
+            if kind in ("rows", "encoded"):
+                yield kind, message[1]
+                self.hand(None)
             elif kind == "end":
                 return
             elif kind == "refused":
@@ -123,10 +184,11 @@ class _Child:
 
 
 class _CellUnpickler(pickle.Unpickler):
-    """Unpickles what a cell may hold and nothing else: text, numbers and booleans need
-    no class, dates and times need `datetime`'s."""
+    """Unpickles what a cell or a transform's result may hold and nothing else: text,
+    numbers and booleans need no class, dates and times `datetime`'s, amounts
+    `Decimal`."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == "datetime" and name in _CELL_CLASSES:
-            return getattr(datetime, name)
+        if name in _ACCEPTED.get(module, ()):
+            return getattr(decimal if module == "decimal" else datetime, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")

@@ -23,24 +23,34 @@ column of text cells at C speed when all is well, row by row to name the bad cel
 Messages are pickles on stdout, each a tuple: `("rows", [[cell, ...], ...])` per batch,
 then `("end",)`; `("refused", row, column_index_or_None, reason)` for a row or a cell
 over the limits; `("error", name)` when calamine fails, `name` being the exception's
-type (never its message, which may quote the file). The module imports only the
-standard library and python_calamine, so that it starts in about 25 ms.
+type (never its message, which may quote the file).
+
+After its first batch the child waits for the parent's word, one pickle on stdin: a
+`RowTransform` (`openbob.sources.transform`) for every later batch, each then sent as
+`("encoded", transform.encode(rows))`, or None for raw rows. The module imports only the
+standard library and python_calamine, so that it starts in about 25 ms; a transform
+brings the modules it needs with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import pickle
+import queue
 import resource
 import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from itertools import islice, zip_longest
-from typing import Any
+from typing import Any, BinaryIO
 
 BATCH_ROWS = 512
 """Rows per message: measured fastest of 512 and 4,096 for a 200,000-row book."""
+AHEAD = 64
+"""Messages made ahead of the parent's reading (about 64 MB of a wide book's rows)."""
 _TEXT = frozenset({str})
 _NEVER_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit)
 _PR_SET_PDEATHSIG = 1
@@ -51,16 +61,47 @@ def main(argv: Sequence[str]) -> int:
     parent, path, max_columns, max_field_chars, memory_bytes = argv
     _die_with(int(parent))
     resource.setrlimit(resource.RLIMIT_AS, (int(memory_bytes), int(memory_bytes)))
-    out = sys.stdout.buffer
+    sender = _Sender(sys.stdout.buffer)
     try:
-        for message in _messages(path, int(max_columns), int(max_field_chars)):
-            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        for message in _messages(path, int(max_columns), int(max_field_chars), _Parent()):
+            sender.send(message)
     except _NEVER_CAUGHT:
         raise
     except BaseException as exc:  # calamine's PanicException derives from BaseException
-        pickle.dump(("error", type(exc).__name__), out)
-    out.flush()
+        sender.send(("error", type(exc).__name__))
+    sender.close()
     return 0
+
+
+class _Sender:
+    """Writes the messages to the parent from a thread of its own, up to `AHEAD` of it.
+
+    The parent reads in bursts (it stops to write a batch of households), and the pipe
+    holds less than one batch: written directly, every such stop would stall this
+    process's work on the next batches too.
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._queue: queue.Queue[bytes | None] = queue.Queue(AHEAD)
+        self._thread = threading.Thread(target=self._write, daemon=True)
+        self._thread.start()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        self._queue.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def close(self) -> None:
+        """Wait until every message is written."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _write(self) -> None:
+        try:
+            while (data := self._queue.get()) is not None:
+                self._out.write(data)
+                self._out.flush()  # the parent may be waiting for this very message
+        except OSError:
+            os._exit(1)  # the parent stopped reading: nothing left to do
 
 
 def _die_with(parent: int) -> None:
@@ -70,7 +111,30 @@ def _die_with(parent: int) -> None:
         sys.exit(1)
 
 
-def _messages(path: str, max_columns: int, max_field_chars: int) -> Iterator[tuple[Any, ...]]:
+class _Parent:
+    """The parent's word on stdin: the transform it hands over, if any."""
+
+    def __init__(self) -> None:
+        self.transform: Any = None
+
+    def listen(self) -> None:
+        """Wait for the parent's word (EOF: it has stopped reading)."""
+        with contextlib.suppress(EOFError):
+            self.transform = pickle.load(sys.stdin.buffer)  # noqa: S301 (from our parent)
+
+    def message(self, before: int, cells: list[list[Any]]) -> tuple[Any, ...]:
+        """The batch after row `before`, as the transform makes it or as it is."""
+        if self.transform is None:
+            return ("rows", cells)
+        from openbob.sources.cells import RawRow  # importable: the transform was
+
+        rows = [RawRow(number, row) for number, row in enumerate(cells, before + 1)]
+        return ("encoded", self.transform.encode(rows))
+
+
+def _messages(
+    path: str, max_columns: int, max_field_chars: int, parent: _Parent
+) -> Iterator[tuple[Any, ...]]:
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(path)
@@ -94,7 +158,9 @@ def _messages(path: str, max_columns: int, max_field_chars: int) -> Iterator[tup
                 if refusal is not None:
                     yield refusal
                     return
-                yield ("rows", cells)
+                yield parent.message(before, cells)
+                if not before:
+                    parent.listen()
                 before += len(cells)
         yield ("end",)
     finally:

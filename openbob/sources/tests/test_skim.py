@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from openbob.sources.detect import read
-from openbob.sources.skim import Skimmed
+from openbob.sources.skim import Skimmed, cells_digest
 from openbob.sources.tests.builders import calheers_book, calheers_row
+from openbob.sources.xlsx_child import BATCH_ROWS
 
 ANN = {
     "Case Number": 1234567890.0,
@@ -56,3 +57,29 @@ def test_the_fingerprint_follows_every_digested_cell_and_no_undigested_one(
     assert skim_one(tmp_path, "c.xlsx", **later).digest == same
     assert skim_one(tmp_path, "d.xlsx", **{"Gross Premium": 512.26}).digest != same
     assert skim_one(tmp_path, "e.xlsx", **{"First Name": "Anne"}).digest != same
+
+
+def test_a_book_of_many_batches_skims_as_its_full_read_types_it(tmp_path: Path) -> None:
+    """Past the first batch the reader process skims: the values, their errors and the
+    fingerprints must be those this process would have found."""
+    cases = [
+        ANN | {"Case Number": 1000 + n, "Delegated Agent": f"Agent {n % 7}"}
+        for n in range(3 * BATCH_ROWS)
+    ]
+    bad = {"Last Updated Date": "not a date", "Relationship to Primary Contact": "Self"}
+    cases[2 * BATCH_ROWS] |= bad
+    path = calheers_book(tmp_path / "book.xlsx", [calheers_row(case) for case in cases])
+    fields, undigested = ["case_number", "relationship", "last_updated"], ["last_updated"]
+    with read(path) as source:
+        full = list(source)
+    with read(path) as source:
+        skimmed = list(source.skim(fields, undigested))
+        bound = {b.spec.name for b in source.columns.bound} - set(undigested)
+        digest = cells_digest(source.columns.columns_of(bound))
+    assert [row.line for row in skimmed] == [row.line for row in full]
+    assert [row.values for row in skimmed] == [
+        {name: getattr(row, name) for name in fields} for row in full
+    ]
+    assert [row.errors for row in skimmed] == [row.errors for row in full]
+    assert skimmed[2 * BATCH_ROWS].errors[0].column == "Last Updated Date"
+    assert [row.digest for row in skimmed] == [digest(row.raw.cells) for row in skimmed]

@@ -19,7 +19,8 @@ from python_calamine import CalamineWorkbook
 from openbob.sources.errors import MalformedFileError, UnsafeFileError
 from openbob.sources.safety import DEFAULT_LIMITS, Limits
 from openbob.sources.tests.builders import openpyxl_workbook
-from openbob.sources.workbook import _CellUnpickler, xlsx_rows
+from openbob.sources.tests.transforms import WhereRead
+from openbob.sources.workbook import WorkbookRows, _CellUnpickler
 from openbob.sources.xlsx_child import BATCH_ROWS
 
 ROWS = 3 * BATCH_ROWS + 17
@@ -53,7 +54,7 @@ def _children() -> list[int]:
 def test_rows_of_many_batches_arrive_in_order_with_calamines_values(tmp_path: Path) -> None:
     path = _book(tmp_path / "book.xlsx")
     expected = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
-    rows = list(xlsx_rows(path, DEFAULT_LIMITS))
+    rows = list(WorkbookRows(path, DEFAULT_LIMITS))
     assert [row.number for row in rows] == list(range(1, ROWS + 2))
     assert [row.cells for row in rows] == expected
     assert [type(cell) for cell in rows[-1].cells] == [type(cell) for cell in expected[-1]]
@@ -70,21 +71,21 @@ def test_a_long_cell_in_a_later_batch_is_refused_with_its_row_and_column(
         UnsafeFileError,
         match=r"long\.xlsx, row 1002, column 'B': cell longer than 100 characters",
     ):
-        list(xlsx_rows(path, Limits(max_field_chars=100)))
+        list(WorkbookRows(path, Limits(max_field_chars=100)))
 
 
 def test_a_sheet_wider_than_the_limit_is_refused_at_its_first_row(tmp_path: Path) -> None:
     """calamine pads every row to the sheet's width, so row 1 is as wide as the widest."""
     path = openpyxl_workbook(tmp_path / "wide.xlsx", [["a", "b"], ["c", "d", "e", "f"]])
     with pytest.raises(UnsafeFileError, match=r"wide\.xlsx, row 1: more than 3 columns"):
-        list(xlsx_rows(path, Limits(max_columns=3)))
+        list(WorkbookRows(path, Limits(max_columns=3)))
 
 
 def test_a_reader_killed_mid_file_is_a_clear_error_and_leaves_no_process(
     tmp_path: Path,
 ) -> None:
     path = _book(tmp_path / "book.xlsx", rows=20_000)
-    rows = xlsx_rows(path, DEFAULT_LIMITS)
+    rows = WorkbookRows(path, DEFAULT_LIMITS)
     assert next(rows).number == 1
     (child,) = _children()
     os.kill(child, signal.SIGKILL)
@@ -95,7 +96,7 @@ def test_a_reader_killed_mid_file_is_a_clear_error_and_leaves_no_process(
 
 
 def test_a_read_abandoned_midway_stops_its_reader(tmp_path: Path) -> None:
-    rows = xlsx_rows(_book(tmp_path / "book.xlsx", rows=20_000), DEFAULT_LIMITS)
+    rows = WorkbookRows(_book(tmp_path / "book.xlsx", rows=20_000), DEFAULT_LIMITS)
     next(rows)
     assert len(_children()) == 1
     rows.close()
@@ -148,3 +149,16 @@ def test_a_reader_dies_with_its_parent_even_with_work_left(tmp_path: Path) -> No
     assert _state(child) in ("gone", "Z")
     assert parent.stdout is not None
     parent.stdout.close()
+
+
+def test_a_transform_handed_over_runs_in_the_reader_for_the_batches_not_sent_yet(
+    tmp_path: Path,
+) -> None:
+    rows = WorkbookRows(_book(tmp_path / "book.xlsx"), DEFAULT_LIMITS)
+    assert next(rows).number == 1
+    found = [item for chunk in rows.chunks(WhereRead()) for item in chunk]
+    assert [number for number, _ in found] == list(range(2, ROWS + 2))
+    (child,) = _children()
+    assert found[: BATCH_ROWS - 1] == [(n, os.getpid()) for n in range(2, BATCH_ROWS + 1)]
+    assert found[BATCH_ROWS - 1 :] == [(n, child) for n in range(BATCH_ROWS + 1, ROWS + 2)]
+    rows.close()
