@@ -76,6 +76,11 @@ class Extractor:
     def __post_init__(self) -> None:
         self._names = tuple(reader.name for reader in self.fields)
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names of the fields it extracts."""
+        return self._names
+
     def extract(self, rows: Sequence[RawRow]) -> list[Extracted]:
         """Each row's values, extras and errors, in the order of `rows`."""
         if not rows:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from operator import itemgetter
 from typing import Any
 
@@ -31,27 +31,28 @@ from openbob.sources.extraction import Extractor
 from openbob.sources.rows import SourceRow
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Skimmed(SourceRow):
     """One skimmed row: typed `values` of the skimmed fields (their errors in `errors`),
     the `digest` of its other cells, and its `raw` row. `extra` stays empty: a row that
     matters is typed in full, extras included.
 
     The skimmed fields read as attributes, as on a typed row, so the functions that
-    place a household (its key, its agent, its primary row) work on either.
+    place a household (its key, its agent, its primary row) work on either. They are
+    set as attributes (the instance's `__dict__`): an import reads several of them on
+    every row, and a lookup that falls through to `__getattr__` costs ten times more.
     """
 
     values: dict[str, Any]
     digest: str
     raw: RawRow
 
+    def __post_init__(self) -> None:
+        vars(self).update(self.values)
+
     def __getattr__(self, name: str) -> Any:
-        if name in Skimmed.__slots__:  # not set yet (a copy being built): no recursion
-            raise AttributeError(name)
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(f"{name!r} is not a skimmed field") from None
+        """Only reached for a name that is not set: a field that was not skimmed."""
+        raise AttributeError(f"{name!r} is not a skimmed field")
 
 
 def cells_digest(columns: Sequence[int]) -> Callable[[list[Cell]], str]:
@@ -78,6 +79,11 @@ class Skim:
 
     extractor: Extractor
     digested: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        taken = {f.name for f in fields(Skimmed)}.intersection(self.extractor.names)
+        if taken:
+            raise ValueError(f"a skimmed row cannot have a field named {sorted(taken)}")
 
     def encode(self, rows: Sequence[RawRow]) -> list[tuple[Any, ...]]:
         """Each filled row as (number, cells, values, digest, errors as tuples)."""

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from openbob.sources.columns import bind
 from openbob.sources.detect import read
-from openbob.sources.skim import Skimmed, cells_digest
+from openbob.sources.schema import FieldSpec, Schema
+from openbob.sources.skim import Skim, Skimmed, cells_digest
 from openbob.sources.tests.builders import calheers_book, calheers_row
 from openbob.sources.xlsx_child import BATCH_ROWS
 
@@ -83,3 +85,9 @@ def test_a_book_of_many_batches_skims_as_its_full_read_types_it(tmp_path: Path) 
     assert [row.errors for row in skimmed] == [row.errors for row in full]
     assert skimmed[2 * BATCH_ROWS].errors[0].column == "Last Updated Date"
     assert [row.digest for row in skimmed] == [digest(row.raw.cells) for row in skimmed]
+
+
+def test_a_field_named_like_a_skimmed_rows_own_attribute_cannot_be_skimmed() -> None:
+    columns = bind(Schema((FieldSpec("digest", "Digest"),)), ["Digest"], file="f", header_row=1)
+    with pytest.raises(ValueError, match=r"cannot have a field named \['digest'\]"):
+        Skim(columns.only(["digest"]), ())
