@@ -4,7 +4,8 @@ The ORM's per-object overhead (field preparation, signals, RETURNING) dominates 
 hundreds of thousands of rows; these helpers send plain parameter tuples to the driver.
 PostgreSQL gets `COPY ... FROM STDIN` for inserts (about twice `executemany`, perf.md
 section 4), except inside `pipelined()`, where COPY cannot run; SQLite gets
-`executemany` in the import's one transaction, its fastest path.
+`executemany` in the import's one transaction, its fastest path, on a writing thread
+inside `pipelined()`.
 
 Values go in as Python objects, adapted by the driver, with one exception: aware
 datetimes must pass through `db_datetime` first, because SQLite stores what it is given
@@ -21,8 +22,13 @@ from typing import Any
 from django.db import connection, models
 from psycopg import pq
 
+from openbob.imports import sqlite_pipeline
+
 IN_CHUNK = 5_000
 """Values per `IN (...)` list: well under SQLite's 32,766 variables."""
+STALE_SHARE = 0.1
+"""How much of a table's estimated rows a transaction must add or remove for its planner
+statistics to be refreshed (autovacuum's default share for its own analyze)."""
 
 
 def quoted(model: type[models.Model]) -> str:
@@ -77,23 +83,44 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 @contextmanager
-def pipelined(*, when: bool = True) -> Iterator[None]:
-    """Statements inside queue up without waiting for their results, until one needs
-    rows back (psycopg's pipeline mode; PostgreSQL only, and only `when`).
+def pipelined(*, postgres: bool = True) -> Iterator[None]:
+    """Writes inside run while this process goes on, until a statement needs rows back.
 
-    An import's writes of one batch then run on the server while this process reads
-    and sorts the next, instead of one waiting for the other: measured on a
-    200,000-household week 2, 33.9 s -> 30.6 s. An error surfaces at the next statement
-    that waits, and the import's transaction is rolled back as before. Inserts cannot
-    use COPY in a pipeline, which costs a book of new households more than the overlap
-    gains (week 1: 99 s -> 139 s): hence `when`.
+    An import's writes of one batch then run while the next batch is read and sorted,
+    instead of one waiting for the other. PostgreSQL: psycopg's pipeline mode, where
+    `postgres` (a 200,000-household week 2: 33.9 s -> 30.6 s); an error surfaces at the
+    next statement that waits. Inserts cannot use COPY in a pipeline, which costs a book
+    of new households more than the overlap gains (week 1: 99 s -> 139 s): hence the
+    choice. SQLite: a writing thread (`sqlite_pipeline`), always. Either way the
+    import's transaction is rolled back as before when a write fails.
     """
-    if connection.vendor != "postgresql" or not when:
+    if connection.vendor == "sqlite":
+        with sqlite_pipeline.running():
+            yield
+    elif postgres:
+        connection.ensure_connection()
+        with connection.connection.pipeline():
+            yield
+    else:
         yield
+
+
+def _write(sql: str, params: Sequence[Any], *, many: bool = False) -> None:
+    """Run one write now, or queue it on SQLite's writing thread when one is running."""
+    pipeline = sqlite_pipeline.current()
+    if pipeline is not None:
+        pipeline.write(sql, params, many=many)
         return
-    connection.ensure_connection()
-    with connection.connection.pipeline():
-        yield
+    with connection.cursor() as cursor:
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params)
+
+
+def execute_write(sql: str, params: Sequence[Any]) -> None:
+    """One write statement (see `pipelined`)."""
+    _write(sql, params)
 
 
 def _copies() -> bool:
@@ -110,16 +137,16 @@ def insert_rows(
     batch: list[Any] = rows if isinstance(rows, list) else list(rows)
     if not batch:
         return 0
-    with connection.cursor() as cursor:
-        if _copies():
+    if _copies():
+        with connection.cursor() as cursor:
             sql = f"COPY {quoted(model)} ({_names(columns)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
                 for row in batch:
                     copy.write_row(row)
-        else:
-            marks = ", ".join(_placeholder(model, column) for column in columns)
-            sql = f"INSERT INTO {quoted(model)} ({_names(columns)}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, batch)
+    else:
+        marks = ", ".join(_placeholder(model, column) for column in columns)
+        sql = f"INSERT INTO {quoted(model)} ({_names(columns)}) VALUES ({marks})"  # noqa: S608
+        _write(sql, batch, many=True)
     return len(batch)
 
 
@@ -157,8 +184,7 @@ def update_rows(
     sets = [f"{connection.ops.quote_name(c)} = {_placeholder(model, c)}" for c in columns]
     sets += [merge_json(c) for c in merged]
     sql = f"UPDATE {quoted(model)} SET {', '.join(sets)} WHERE id = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, batch)
+    _write(sql, batch, many=True)
 
 
 def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
@@ -191,13 +217,57 @@ def delete_where_in(
     params: Sequence[Any] = (),
 ) -> None:
     """DELETE rows whose `column` is in `values`, and `extra` (with `params`) holds."""
+    for chunk in chunks(values):
+        _write(
+            f"DELETE FROM {quoted(model)} WHERE {connection.ops.quote_name(column)} "  # noqa: S608
+            f"{in_list(chunk)}{extra}",
+            [*chunk, *params],
+        )
+
+
+def row_growth(tables: Sequence[type[models.Model]]) -> dict[str, int]:
+    """Rows inserted less rows deleted in each of `tables`, as this connection's pending
+    statistics count them so far (PostgreSQL; SQLite: none).
+
+    Those counts (`pg_stat_xact_user_tables`) may still hold earlier transactions'
+    until the connection reports them, which it does only between transactions: taken
+    at a transaction's start and again before its end, their difference is its own.
+    """
+    if connection.vendor != "postgresql" or not tables:
+        return {}
+    return {name: growth for name, _, growth in _counted(tables)}
+
+
+def stale_statistics(
+    tables: Sequence[type[models.Model]], since: dict[str, int], share: float = STALE_SHARE
+) -> list[type[models.Model]]:
+    """The tables whose PostgreSQL planner statistics this transaction has made stale:
+    never analyzed, or grown or shrunk by `share` of the rows the planner thinks they
+    hold, since `row_growth` gave `since` (SQLite: none; it keeps no such statistics).
+
+    A weekly import rewrites a tenth of a book's households, members and policies but
+    leaves their numbers as they were; the snapshot's entries and the events grow.
+    """
+    if connection.vendor != "postgresql" or not tables:
+        return []
+    by_name = {model._meta.db_table: model for model in tables}
+    return [
+        by_name[name]
+        for name, estimate, growth in _counted(tables)
+        if estimate < 0 or abs(growth - since.get(name, 0)) >= share * max(estimate, 1)
+    ]
+
+
+def _counted(tables: Sequence[type[models.Model]]) -> list[tuple[str, float, int]]:
+    """Each table's name, planner row estimate (-1: never analyzed) and pending growth."""
     with connection.cursor() as cursor:
-        for chunk in chunks(values):
-            cursor.execute(
-                f"DELETE FROM {quoted(model)} WHERE {connection.ops.quote_name(column)} "  # noqa: S608
-                f"{in_list(chunk)}{extra}",
-                [*chunk, *params],
-            )
+        cursor.execute(
+            "SELECT c.relname, c.reltuples, s.n_tup_ins - s.n_tup_del "
+            "FROM pg_class c JOIN pg_stat_xact_user_tables s ON s.relid = c.oid "
+            "WHERE c.relname = ANY(%s)",
+            [[model._meta.db_table for model in tables]],
+        )
+        return list(cursor.fetchall())
 
 
 def analyze(tables: Sequence[type[models.Model]]) -> None:
@@ -207,7 +277,7 @@ def analyze(tables: Sequence[type[models.Model]]) -> None:
     has never analyzed is planned as nearly empty: the next import's deletes by household
     then scan whole tables (measured: a 200,000-household week 2 spent 7.3 s in them
     without statistics, 0.5 s with). `ANALYZE` samples each table, whatever its size,
-    in well under a second.
+    in well under a second; `stale_statistics` says which tables need it.
     """
     if connection.vendor != "postgresql" or not tables:
         return

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from openbob.accounts.models import User
@@ -54,7 +55,8 @@ from openbob.sources.source_file import SourceFile
 
 logger = logging.getLogger(__name__)
 STATISTICS_AFTER_ROWS = 1_000
-"""An import of at least this many rows refreshes the planner statistics afterwards."""
+"""An import of at least this many rows refreshes the planner statistics it made stale
+(`bulk.stale_statistics`) afterwards."""
 WRITTEN_TABLES = (Household, Member, Enrollment, Delegation, FollowUp, SnapshotEntry, ChangeEvent)
 """The tables an import writes in bulk."""
 
@@ -241,6 +243,7 @@ def _import(source: SourceFile[Any], job: _Job) -> ImportResult:
     )
     try:
         with transaction.atomic():
+            growth = bulk.row_growth(WRITTEN_TABLES)
             directory = AgentDirectory.load(job.agency)
             rows = _counting(_stream(source), result, job.progress)
             scope, rows = _scope(job, source.format, rows, directory)
@@ -249,20 +252,22 @@ def _import(source: SourceFile[Any], job: _Job) -> ImportResult:
             if result.errors and not job.allow_partial:
                 raise _Rejected
             _finish(run, result, job)
+            large = result.rows >= STATISTICS_AFTER_ROWS
+            stale = bulk.stale_statistics(WRITTEN_TABLES, growth) if large else []
     except _Rejected:
         result.status = ImportStatus.REJECTED
         return result
     result.run = run
-    if result.rows >= STATISTICS_AFTER_ROWS:
-        _refresh_statistics(job.name)
+    _refresh_statistics(job.name, stale)
     return result
 
 
-def _refresh_statistics(name: str) -> None:
-    """Fresh planner statistics for the next import and the pages that read the book
-    (`bulk.analyze`); the import has committed, so a failure here only costs speed."""
+def _refresh_statistics(name: str, tables: Sequence[type[Model]]) -> None:
+    """Fresh planner statistics of the tables the import made stale, for the next import
+    and the pages that read the book (`bulk.analyze`); the import has committed, so a
+    failure here only costs speed."""
     try:
-        bulk.analyze(WRITTEN_TABLES)
+        bulk.analyze(tables)
     except DatabaseError as exc:
         logger.warning("statistics after the import of %s: %s", name, type(exc).__name__)
 
@@ -418,7 +423,7 @@ def _import_book(
         typer=partial(_typed_records, recipe, source),
     )
     records = _records(recipe, source, rows, result, writer)
-    with bulk.pipelined(when=previous is not None):  # a week repeating the last: few writes
+    with bulk.pipelined(postgres=previous is not None):  # a week repeating the last: no COPY
         for batch in batched(records, BATCH):
             writer.write(batch)
     result.refuse(writer.errors, writer.rejected_lines)

@@ -211,9 +211,9 @@ class BookWriter:
             else:
                 changed.append((record, agent))
         self.counts["households_unchanged"] += len(unchanged)
-        self._copy_entries(unchanged)
         written = self._store(self._valid(self._typed(changed, fresh=True)), prior)
         self._add_entries([(r.key, pk, r.digest, _entry_data(r)) for r, pk in written])
+        self._copy_entries(unchanged)  # last: it runs while the next batch is read
         for record, _ in self._typed(repeats, fresh=False):
             if record.key in self.rejected:
                 self._refuse(record, record.key_field, "another row of this household was refused")
@@ -617,14 +617,13 @@ class BookWriter:
         if self.previous is None or not keys:
             return
         entry = bulk.quoted(SnapshotEntry)
-        with connection.cursor() as cursor:
-            for chunk in bulk.chunks(keys):
-                cursor.execute(
-                    f"INSERT INTO {entry} ({', '.join(ENTRY_COLUMNS)}) "  # noqa: S608
-                    f"SELECT %s, key, household_id, digest, data FROM {entry} "
-                    f"WHERE snapshot_id = %s AND key {bulk.in_list(chunk)}",
-                    [self.snapshot.pk, self.previous.pk, *chunk],
-                )
+        for chunk in bulk.chunks(keys):
+            bulk.execute_write(
+                f"INSERT INTO {entry} ({', '.join(ENTRY_COLUMNS)}) "  # noqa: S608
+                f"SELECT %s, key, household_id, digest, data FROM {entry} "
+                f"WHERE snapshot_id = %s AND key {bulk.in_list(chunk)}",
+                [self.snapshot.pk, self.previous.pk, *chunk],
+            )
 
 
 _UNKNOWN = object()

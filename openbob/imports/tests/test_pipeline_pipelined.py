@@ -1,5 +1,6 @@
-"""On PostgreSQL a weekly import writes in pipeline mode (`bulk.pipelined`): the same
-book as ever, and a statement the server refuses still rolls the whole file back."""
+"""An import's writes run beside its reading (`bulk.pipelined`: psycopg's pipeline
+mode for a weekly import on PostgreSQL, a writing thread on SQLite): the same book as
+ever, and a write the database refuses still rolls the whole file back."""
 
 from __future__ import annotations
 
@@ -18,17 +19,20 @@ from openbob.imports.tests.pipeline_kit import policy, write_enrollments
 from openbob.sources.generate import snapshot_time
 from openbob.testing import Personas
 
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pipeline mode"),
-    pytest.mark.django_db,
-]
+pytestmark = pytest.mark.django_db
 WEEK = snapshot_time(date(2025, 3, 7))
-REFUSE_UPDATES = """
-CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS
-$$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
-CREATE TRIGGER refuse_update BEFORE UPDATE ON book_household
-FOR EACH ROW EXECUTE FUNCTION refuse_update();
-"""
+REFUSE_UPDATES = {
+    "postgresql": """
+        CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+        CREATE TRIGGER refuse_update BEFORE UPDATE ON book_household
+        FOR EACH ROW EXECUTE FUNCTION refuse_update();
+    """,
+    "sqlite": """
+        CREATE TRIGGER refuse_update BEFORE UPDATE ON book_household
+        BEGIN SELECT RAISE(ABORT, 'refused for the test'); END
+    """,
+}
 
 
 def _import(personas: Personas, path: Path, as_of: datetime) -> ImportStatus:
@@ -56,7 +60,7 @@ def test_a_write_refused_inside_the_pipeline_rolls_the_file_back(
     first = write_enrollments(tmp_path / "week1.csv", [policy(n) for n in range(30)])
     assert _import(personas, first, WEEK) == ImportStatus.SUCCEEDED
     with connection.cursor() as cursor:
-        cursor.execute(REFUSE_UPDATES)
+        cursor.execute(REFUSE_UPDATES[connection.vendor])
     changed = [policy(n, net_premium="250.00") if n < 5 else policy(n) for n in range(31)]
     second = write_enrollments(tmp_path / "week2.csv", changed)
     assert _import(personas, second, WEEK + timedelta(days=7)) == ImportStatus.FAILED
