@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 _PLACEHOLDER = re.compile(r"(?<!%)%s")
 Statement = tuple[str, Sequence[Any], bool]
@@ -95,8 +95,9 @@ class Pipeline:
             self._thread.join()
 
 
-class _Stopped(Exception):
-    """The pipeline was left with an error: writes still queued are not run."""
+class _Stopped(DatabaseError):
+    """The pipeline was left with an error: writes still queued are not run (a database
+    error, so that a statement issued after the first one's is refused like it)."""
 
 
 _local = threading.local()

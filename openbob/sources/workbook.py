@@ -69,8 +69,9 @@ class WorkbookRows:
         return row
 
     def chunks(self, transform: RowTransform[T]) -> Iterator[list[T]]:
-        """The rows not taken yet, as `transform` makes them: by the child after its
-        first batch, unless it was past that when this was called; here for the rest."""
+        """The rows not taken yet, as `transform` makes them: by the child for every
+        batch after its first (unless rows past that batch were taken before this was
+        called: the child was then told to send raw rows), here for the others."""
         self._child.hand(transform)
         rest = list(self._batch)
         if rest:
