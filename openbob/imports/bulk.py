@@ -19,13 +19,17 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from django.db import connection, models
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from psycopg import pq
 
 from openbob.imports import sqlite_pipeline
 
 IN_CHUNK = 5_000
 """Values per `IN (...)` list: well under SQLite's 32,766 variables."""
+PREPARE_THRESHOLD = 5
+"""psycopg's default: a statement executed this often is prepared (`executemany` at once)."""
 STALE_SHARE = 0.1
 """How much of a table's estimated rows a transaction must add or remove for its planner
 statistics to be refreshed (autovacuum's default share for its own analyze)."""
@@ -110,12 +114,40 @@ def _write(sql: str, params: Sequence[Any], *, many: bool = False) -> None:
     pipeline = sqlite_pipeline.current()
     if pipeline is not None:
         pipeline.write(sql, params, many=many)
-        return
-    with connection.cursor() as cursor:
-        if many:
+    elif many:
+        with _prepared_cursor() as cursor:
             cursor.executemany(sql, params)
-        else:
+    else:
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
+
+
+@contextmanager
+def _prepared_cursor() -> Iterator[Any]:
+    """Django's cursor; on PostgreSQL, one whose statements the server prepares once.
+
+    Django's psycopg cursor writes the values into each statement's text, and keeps
+    prepared statements off: an `executemany` sent every row as a statement of its own,
+    parsed anew. Here the server binds the values (psycopg's `Cursor`), and psycopg
+    prepares the statement at its first row (its `executemany` asks for that whenever
+    the connection allows it). A 200,000-household week 2, paired runs: 35.6-36.6 s ->
+    30.9-31.7 s.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    bound = psycopg.Cursor(raw)
+    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    wrapped = wrapper(bound, connection)  # Django's statement wrappers and query log
+    threshold, raw.prepare_threshold = raw.prepare_threshold, PREPARE_THRESHOLD
+    try:
+        with wrapped as cursor:
+            yield cursor
+    finally:
+        raw.prepare_threshold = threshold
 
 
 def execute_write(sql: str, params: Sequence[Any]) -> None:

@@ -68,3 +68,21 @@ def test_a_write_refused_inside_the_pipeline_rolls_the_file_back(
     assert households.count() == 30  # the new household is not there either
     assert set(households.values_list("current_premium", flat=True)) == {Decimal("200.00")}
     assert ImportRun.objects.filter(status=ImportStatus.SUCCEEDED).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_writes_of_a_weekly_import_are_prepared_once_by_the_server(
+    personas: Personas, tmp_path: Path
+) -> None:
+    """Django keeps prepared statements off; the import's `executemany` turns them on
+    for itself only, so the server parses each insert once, not once per row."""
+    first = write_enrollments(tmp_path / "week1.csv", [policy(n) for n in range(30)])
+    assert _import(personas, first, WEEK) == ImportStatus.SUCCEEDED
+    changed = [policy(n, first_name=f"Kim{n}") if n < 5 else policy(n) for n in range(30)]
+    second = write_enrollments(tmp_path / "week2.csv", changed)
+    assert _import(personas, second, WEEK + timedelta(days=7)) == ImportStatus.SUCCEEDED
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any(statement.startswith('INSERT INTO "book_member"') for statement in prepared)
+    assert connection.connection.prepare_threshold is None  # Django's setting, restored
