@@ -109,8 +109,9 @@ def pipelined(*, postgres: bool = True) -> Iterator[None]:
         yield
 
 
-def _write(sql: str, params: Sequence[Any], *, many: bool = False) -> None:
-    """Run one write now, or queue it on SQLite's writing thread when one is running."""
+def write(sql: str, params: Sequence[Any], *, many: bool = False) -> None:
+    """Run one write statement now, or queue it on SQLite's writing thread when one is
+    running (see `pipelined`)."""
     pipeline = sqlite_pipeline.current()
     if pipeline is not None:
         pipeline.write(sql, params, many=many)
@@ -150,11 +151,6 @@ def _prepared_cursor() -> Iterator[Any]:
         raw.prepare_threshold = threshold
 
 
-def execute_write(sql: str, params: Sequence[Any]) -> None:
-    """One write statement (see `pipelined`)."""
-    _write(sql, params)
-
-
 def _copies() -> bool:
     """Whether inserts may use COPY: PostgreSQL, outside a pipeline."""
     if connection.vendor != "postgresql":
@@ -178,7 +174,7 @@ def insert_rows(
     else:
         marks = ", ".join(_placeholder(model, column) for column in columns)
         sql = f"INSERT INTO {quoted(model)} ({_names(columns)}) VALUES ({marks})"  # noqa: S608
-        _write(sql, batch, many=True)
+        write(sql, batch, many=True)
     return len(batch)
 
 
@@ -216,7 +212,7 @@ def update_rows(
     sets = [f"{connection.ops.quote_name(c)} = {_placeholder(model, c)}" for c in columns]
     sets += [merge_json(c) for c in merged]
     sql = f"UPDATE {quoted(model)} SET {', '.join(sets)} WHERE id = %s"  # noqa: S608
-    _write(sql, batch, many=True)
+    write(sql, batch, many=True)
 
 
 def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
@@ -250,7 +246,7 @@ def delete_where_in(
 ) -> None:
     """DELETE rows whose `column` is in `values`, and `extra` (with `params`) holds."""
     for chunk in chunks(values):
-        _write(
+        write(
             f"DELETE FROM {quoted(model)} WHERE {connection.ops.quote_name(column)} "  # noqa: S608
             f"{in_list(chunk)}{extra}",
             [*chunk, *params],

@@ -16,7 +16,6 @@ thread logs its writes the same way.
 from __future__ import annotations
 
 import queue
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,8 +23,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import DatabaseError, connection
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX  # Django's %s -> ?
 
-_PLACEHOLDER = re.compile(r"(?<!%)%s")
 Statement = tuple[str, Sequence[Any], bool]
 """SQL with `?` placeholders, its parameters (a list of rows when `many`), `many`."""
 
@@ -42,7 +41,7 @@ class Pipeline:
 
     def write(self, sql: str, params: Sequence[Any], *, many: bool = False) -> None:
         """Queue one write (after any error, it will not run)."""
-        self._queue.put((_PLACEHOLDER.sub("?", sql).replace("%%", "%"), params, many))
+        self._queue.put((FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%"), params, many))
 
     def wait(self) -> None:
         """Return once every queued write has run; raise the first one's error."""

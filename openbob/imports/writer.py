@@ -618,7 +618,7 @@ class BookWriter:
             return
         entry = bulk.quoted(SnapshotEntry)
         for chunk in bulk.chunks(keys):
-            bulk.execute_write(
+            bulk.write(
                 f"INSERT INTO {entry} ({', '.join(ENTRY_COLUMNS)}) "  # noqa: S608
                 f"SELECT %s, key, household_id, digest, data FROM {entry} "
                 f"WHERE snapshot_id = %s AND key {bulk.in_list(chunk)}",
