@@ -14,6 +14,7 @@ and Django's own rows hold naive UTC text, which comparisons rely on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -223,6 +224,15 @@ def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any
 def in_list(values: Sequence[Any]) -> str:
     """`IN (%s, ...)` for one chunk of values."""
     return f"IN ({', '.join(['%s'] * len(values))})"
+
+
+def one_of(values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """A condition that the value before it is among `values`, of any number, with its
+    parameters: one array on PostgreSQL, one JSON array on SQLite (one parameter each,
+    where `in_list` needs one a value)."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [list(values)]
+    return "IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]
 
 
 def select_in(sql: str, column_values: Sequence[Any], params: Sequence[Any] = ()) -> Iterator[Any]:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -137,14 +138,6 @@ class Known:
         return self.agent_id == agent.user_id and self.agency_id == agent.agency_id
 
 
-@dataclass(frozen=True, slots=True)
-class Prior(Known):
-    """A household as the previous snapshot saw it: `Known` plus its entry's fingerprint
-    (an unchanged household's new entry is a copy of that entry, made in SQL)."""
-
-    digest: str
-
-
 Typed = tuple[HouseholdRecord, list[RowError]]
 
 
@@ -191,6 +184,29 @@ class BookWriter:
         self._sources_json: dict[tuple[str, ...], str] = {}
         self._memo: dict[int, tuple[str, str]] = {}
         self._tree = set(self.subtree_ids)
+        self._copies: dict[str, None] = {}  # unchanged keys, in order: copied at the end
+
+    @cached_property
+    def _digests(self) -> dict[str, str]:
+        """The previous snapshot's fingerprint of each key whose household is still in the
+        book, in the tree: a record with the same fingerprint is unchanged.
+
+        Read whole, by one join, when the first batch arrives: probing the snapshot for
+        each batch's keys costs the database several times more, and most keys of a
+        weekly file are unchanged. Each key is taken out once its record is placed.
+        """
+        if self.previous is None:
+            return {}
+        entry, household = bulk.quoted(SnapshotEntry), bulk.quoted(Household)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.key, e.digest, h.agency_id FROM {entry} e "  # noqa: S608
+                f"JOIN {household} h ON h.id = e.household_id "
+                "WHERE e.snapshot_id = %s AND h.lost_at IS NULL",
+                [self.previous.pk],
+            )
+            tree = self._tree
+            return {key: digest for key, digest, agency in cursor.fetchall() if agency in tree}
 
     def write(self, records: Sequence[HouseholdRecord]) -> None:
         """Write one batch: resolve agents, skip what is unchanged, store the rest."""
@@ -201,19 +217,16 @@ class BookWriter:
 
     def _write(self, records: Sequence[HouseholdRecord]) -> None:
         fresh, repeats = self._split(records)
-        prior = self._prior([r.key for r, _ in fresh])
-        changed: list[Placed] = []
-        unchanged: list[str] = []
+        digests, changed = self._digests, []
         for record, agent in fresh:
-            before = prior.get(record.key)
-            if before is not None and before.digest == record.digest and not before.lost:
-                unchanged.append(record.key)
+            if digests.pop(record.key, None) == record.digest:
+                self._copies[record.key] = None
+                self.counts["households_unchanged"] += 1
             else:
                 changed.append((record, agent))
-        self.counts["households_unchanged"] += len(unchanged)
-        written = self._store(self._valid(self._typed(changed, fresh=True)), prior)
+        changed = self._valid(self._typed(changed, fresh=True))
+        written = self._store(changed, self._prior([r.key for r, _ in changed]))
         self._add_entries([(r.key, pk, r.digest, _entry_data(r)) for r, pk in written])
-        self._copy_entries(unchanged)  # last: it runs while the next batch is read
         for record, _ in self._typed(repeats, fresh=False):
             if record.key in self.rejected:
                 self._refuse(record, record.key_field, "another row of this household was refused")
@@ -316,19 +329,19 @@ class BookWriter:
 
     # ------------------------------------------------------------------ reading the book
 
-    def _prior(self, keys: Sequence[str]) -> dict[str, Prior]:
-        """The previous snapshot's view of `keys`, with their households as they are now."""
+    def _prior(self, keys: Sequence[str]) -> dict[str, Known]:
+        """The households the previous snapshot holds for `keys`, as they are now."""
         if self.previous is None or not keys:
             return {}
         entry, household = bulk.quoted(SnapshotEntry), bulk.quoted(Household)
         rows = bulk.select_in(
-            f"SELECT e.key, {_known_columns('h')}, e.digest "  # noqa: S608
+            f"SELECT e.key, {_known_columns('h')} "  # noqa: S608
             f"FROM {entry} e JOIN {household} h ON h.id = e.household_id "
             f"WHERE e.snapshot_id = %s AND e.key",
             keys,
             [self.previous.pk],
         )
-        return {key: prior for key, *values in rows if self._in_tree(prior := Prior(*values))}
+        return {key: known for key, *values in rows if self._in_tree(known := Known(*values))}
 
     def _in_tree(self, known: Known) -> bool:
         """Whether the household is in the importing agency's tree.
@@ -338,7 +351,7 @@ class BookWriter:
         """
         return known.agency_id in self._tree
 
-    def _known(self, placed: Sequence[Placed], prior: dict[str, Prior]) -> dict[str, Known]:
+    def _known(self, placed: Sequence[Placed], prior: dict[str, Known]) -> dict[str, Known]:
         """Households the records already are: the previous snapshot's, by key in the
         tree, else by person."""
         found: dict[str, Known] = {r.key: prior[r.key] for r, _ in placed if r.key in prior}
@@ -394,7 +407,7 @@ class BookWriter:
     # ------------------------------------------------------------------ writing
 
     def _store(
-        self, changed: list[Placed], prior: dict[str, Prior]
+        self, changed: list[Placed], prior: dict[str, Known]
     ) -> list[tuple[HouseholdRecord, int]]:
         """Create or update the changed households; returns each record's household id."""
         if not changed:
@@ -593,6 +606,9 @@ class BookWriter:
         """
         if not self._acceptable(record, fresh=False):
             return
+        if record.key in self._copies:  # its first part was unchanged: copy its entry now
+            self._copy_entries(list(self._copies))
+            self._copies.clear()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id, household_id, digest FROM {bulk.quoted(SnapshotEntry)} "  # noqa: S608
@@ -608,22 +624,27 @@ class BookWriter:
         self.counts["records_merged"] += 1
 
     def carry_over(self) -> None:
-        """Copy the previous entries of refused keys, so a refused row is not 'lost'."""
-        self._copy_entries(sorted(self.rejected - self.seen))
+        """Copy the previous entries of the unchanged keys, and of refused keys, so that a
+        refused row is not 'lost'."""
+        self._copy_entries([*self._copies, *sorted(self.rejected - self.seen)])
+        self._copies.clear()
 
     def _copy_entries(self, keys: Sequence[str]) -> None:
         """Repeat the previous snapshot's entries of `keys` in this one, inside the
-        database: an unchanged household's values never travel to Python and back."""
+        database: an unchanged household's values never travel to Python and back.
+
+        One statement for the whole file: the database then walks the previous snapshot
+        once, where a statement per batch probed its index for every key."""
         if self.previous is None or not keys:
             return
         entry = bulk.quoted(SnapshotEntry)
-        for chunk in bulk.chunks(keys):
-            bulk.write(
-                f"INSERT INTO {entry} ({', '.join(ENTRY_COLUMNS)}) "  # noqa: S608
-                f"SELECT %s, key, household_id, digest, data FROM {entry} "
-                f"WHERE snapshot_id = %s AND key {bulk.in_list(chunk)}",
-                [self.snapshot.pk, self.previous.pk, *chunk],
-            )
+        member, params = bulk.one_of(keys)
+        bulk.write(
+            f"INSERT INTO {entry} ({', '.join(ENTRY_COLUMNS)}) "  # noqa: S608
+            f"SELECT %s, key, household_id, digest, data FROM {entry} "
+            f"WHERE snapshot_id = %s AND key {member}",
+            [self.snapshot.pk, self.previous.pk, *params],
+        )
 
 
 _UNKNOWN = object()

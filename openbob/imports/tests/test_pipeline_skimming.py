@@ -6,10 +6,16 @@ not store still refuses its household, even when every other cell is last week's
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from openbob.book.models import Household
+from openbob.imports import pipeline
+from openbob.imports.models import SnapshotEntry
 from openbob.imports.pipeline import ImportResult, import_file
 from openbob.sources.tests.builders import calheers_book, calheers_row
 from openbob.testing import Personas
@@ -70,3 +76,36 @@ def test_a_bad_stored_value_in_a_changed_household_is_refused_with_its_column(
     )
     assert not later.ok
     assert [(e.row, e.column) for e in later.errors] == [(4, "Gross Premium")]
+
+
+def test_a_household_listed_again_after_an_unchanged_row_gains_the_later_row(
+    personas: Personas, tmp_path: Path
+) -> None:
+    import_week(personas, tmp_path, 6, [case(1001), case(1002)])
+    dependent = {"First Name": "Ola", "Relationship to Primary Contact": "Child"}
+    later = import_week(personas, tmp_path, 13, [case(1001), case(1002), case(1001, **dependent)])
+    assert later.ok, later.message
+    assert later.counts["households_unchanged"] == 2
+    assert later.counts["records_merged"] == 1
+    assert later.run is not None
+    household = Household.objects.get(case_number="1001")
+    assert sorted(household.members.values_list("first_name", flat=True)) == ["Nia", "Ola"]
+    entries = SnapshotEntry.objects.filter(snapshot=later.run.snapshot)
+    assert sorted(entries.values_list("key", flat=True)) == ["1001", "1002"]
+    before = SnapshotEntry.objects.exclude(snapshot=later.run.snapshot).get(key="1001")
+    assert entries.get(key="1001").digest != before.digest  # next week rewrites it whole
+
+
+def test_unchanged_households_are_copied_by_one_statement_for_the_whole_file(
+    personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "BATCH", 1)  # a batch per household
+    import_week(personas, tmp_path, 6, [case(1001), case(1002), case(1003)])
+    with CaptureQueriesContext(connection) as queries:
+        later = import_week(personas, tmp_path, 13, [case(1001), case(1002), case(1003)])
+    assert later.counts["households_unchanged"] == 3
+    assert later.run is not None
+    entry = SnapshotEntry._meta.db_table
+    copies = [q for q in queries if re.match(rf'INSERT INTO "?{entry}"?.*SELECT', q["sql"])]
+    assert len(copies) == 1
+    assert SnapshotEntry.objects.filter(snapshot=later.run.snapshot).count() == 3
