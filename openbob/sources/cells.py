@@ -7,12 +7,21 @@ it means, because "9165551234.0" is a phone number only once we know the column.
 
 from __future__ import annotations
 
+import datetime as _datetime
+import decimal
+import io
+import pickle
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 _LARGEST_EXACT_FLOAT_INTEGER = 2**53
+_ACCEPTED = {
+    "datetime": frozenset({"date", "datetime", "time", "timedelta"}),
+    "decimal": frozenset({"Decimal"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +30,23 @@ class RawRow:
 
     number: int
     cells: list[Cell]
+
+
+class CellUnpickler(pickle.Unpickler):
+    """Unpickles what a cell or a transform's result may hold and nothing else: text,
+    numbers and booleans need no class, dates and times `datetime`'s, amounts
+    `Decimal`. For pickles made by the process that reads a workbook, which parses
+    untrusted input."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if name in _ACCEPTED.get(module, ()):
+            return getattr(decimal if module == "decimal" else _datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+
+
+def load_cells(data: bytes) -> Any:
+    """`data` unpickled by a `CellUnpickler`."""
+    return CellUnpickler(io.BytesIO(data)).load()
 
 
 def is_blank(cell: Cell, null_tokens: frozenset[str] = frozenset()) -> bool:

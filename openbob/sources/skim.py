@@ -21,21 +21,86 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from operator import itemgetter
 from typing import Any
 
-from openbob.sources.cells import Cell, RawRow, is_blank
+from openbob.sources.cells import Cell, RawRow, is_blank, load_cells
 from openbob.sources.errors import RowError
 from openbob.sources.extraction import Extractor
 from openbob.sources.rows import SourceRow
 
 
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A row's raw cells as they travel: `blob`, the pickle of its fingerprinted cells
+    (what its fingerprint is taken of), `rest`, its other cells, and its `length`."""
+
+    length: int
+    blob: bytes
+    rest: list[Cell]
+
+    @property
+    def digest(self) -> str:
+        """The 128-bit fingerprint of the fingerprinted cells."""
+        return hashlib.blake2b(self.blob, digest_size=16).hexdigest()
+
+
+def _nothing(_: list[Cell]) -> tuple[()]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Packing:
+    """How the raw cells of a skimmed row are packed, fingerprinted and unpacked again.
+
+    Most skimmed rows are never typed (their household is unchanged), so their cells
+    are kept packed: the pickle the fingerprint needs anyway, and the few cells outside
+    it. A workbook's reader sends that across, which costs both processes a fraction of
+    sixty cells each, and only the rows that are typed are unpacked.
+
+    pickle (protocol 5) of str, float, int, bool, None, date and datetime is the same
+    bytes in every process, unlike `hash`; missing trailing cells count as blank.
+    """
+
+    columns: tuple[int, ...]
+    width: int = field(init=False)
+    others: tuple[int, ...] = field(init=False)
+    pick: Callable[[list[Cell]], Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        width = max(self.columns, default=-1) + 1
+        fingerprinted = set(self.columns)
+        set_field = object.__setattr__
+        set_field(self, "width", width)
+        set_field(self, "others", tuple(i for i in range(width) if i not in fingerprinted))
+        set_field(self, "pick", itemgetter(*self.columns) if self.columns else _nothing)
+
+    def pack(self, cells: list[Cell]) -> Packed:
+        width = self.width
+        row = cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
+        blob = pickle.dumps(self.pick(row), protocol=5)
+        return Packed(len(cells), blob, [row[i] for i in self.others] + row[width:])
+
+    def unpack(self, packed: Packed) -> list[Cell]:
+        """The cells `pack` was given (for a pickle of this process's own making, or of
+        the reader's: only cell values are accepted)."""
+        picked = load_cells(packed.blob)
+        cells: list[Cell] = [""] * self.width
+        one = len(self.columns) == 1  # itemgetter of one column gives the cell itself
+        for index, cell in zip(self.columns, (picked,) if one else picked, strict=True):
+            cells[index] = cell
+        for index, cell in zip(self.others, packed.rest, strict=False):  # then the tail
+            cells[index] = cell
+        cells += packed.rest[len(self.others) :]
+        return cells[: packed.length]
+
+
 @dataclass(kw_only=True)
 class Skimmed(SourceRow):
     """One skimmed row: typed `values` of the skimmed fields (their errors in `errors`),
-    the `digest` of its other cells, and its `raw` row. `extra` stays empty: a row that
-    matters is typed in full, extras included.
+    the `digest` of its other cells, and its raw cells, `packed`. `extra` stays empty: a
+    row that matters is typed in full, extras included.
 
     The skimmed fields read as attributes, as on a typed row, so the functions that
     place a household (its key, its agent, its primary row) work on either. They are
@@ -45,63 +110,61 @@ class Skimmed(SourceRow):
 
     values: dict[str, Any]
     digest: str
-    raw: RawRow
+    packed: Packed
+    packing: Packing
 
     def __post_init__(self) -> None:
         vars(self).update(self.values)
+
+    @property
+    def raw(self) -> RawRow:
+        """The raw row, to be typed in full."""
+        return RawRow(self.line, self.packing.unpack(self.packed))
 
     def __getattr__(self, name: str) -> Any:
         """Only reached for a name that is not set: a field that was not skimmed."""
         raise AttributeError(f"{name!r} is not a skimmed field")
 
 
-def cells_digest(columns: Sequence[int]) -> Callable[[list[Cell]], str]:
-    """A function giving the 128-bit fingerprint of a row's cells in `columns`.
-
-    pickle (protocol 5) of str, float, int, bool, None, date and datetime is the same
-    bytes in every process, unlike `hash`; missing trailing cells count as blank.
-    """
-    width = max(columns, default=-1) + 1
-    pick: Callable[[list[Cell]], object] = itemgetter(*columns) if columns else lambda _: ()
-
-    def digest(cells: list[Cell]) -> str:
-        row = cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
-        data = pickle.dumps(pick(row), protocol=5)
-        return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-    return digest
-
-
 @dataclass(frozen=True, slots=True)
 class Skim:
-    """How a file's rows are skimmed: `extractor` types the skimmed fields, `digested`
-    are the columns fingerprinted. Blank rows are dropped, as a typed read drops them."""
+    """How a file's rows are skimmed: `extractor` types the skimmed fields, `packing`
+    fingerprints the other columns. Blank rows are dropped, as a typed read drops them."""
 
     extractor: Extractor
-    digested: tuple[int, ...]
+    packing: Packing
 
     def __post_init__(self) -> None:
-        taken = {f.name for f in fields(Skimmed)}.intersection(self.extractor.names)
+        own = {f.name for f in fields(Skimmed)} | {"raw"}
+        taken = own.intersection(self.extractor.names)
         if taken:
             raise ValueError(f"a skimmed row cannot have a field named {sorted(taken)}")
 
     def encode(self, rows: Sequence[RawRow]) -> list[tuple[Any, ...]]:
-        """Each filled row as (number, cells, values, digest, errors as tuples)."""
+        """Each filled row as (number, length, blob, rest, values, digest, errors as
+        tuples)."""
         nulls = self.extractor.null_tokens
         filled = [row for row in rows if not all(is_blank(cell, nulls) for cell in row.cells)]
-        digest = cells_digest(self.digested)
-        return [
-            (
-                row.number,
-                row.cells,
-                found.values,
-                digest(row.cells),
-                [(e.file, e.row, e.column, e.reason, e.value) for e in found.errors],
+        pack = self.packing.pack
+        encoded = []
+        for row, found in zip(filled, self.extractor.extract(filled), strict=True):
+            packed = pack(row.cells)
+            errors = [(e.file, e.row, e.column, e.reason, e.value) for e in found.errors]
+            encoded.append(
+                (
+                    row.number,
+                    packed.length,
+                    packed.blob,
+                    packed.rest,
+                    found.values,
+                    packed.digest,
+                    errors,
+                )
             )
-            for row, found in zip(filled, self.extractor.extract(filled), strict=True)
-        ]
+        return encoded
 
     def decode(self, encoded: list[tuple[Any, ...]]) -> list[Skimmed]:
+        packing = self.packing
         return [
             Skimmed(
                 line=number,
@@ -109,7 +172,8 @@ class Skim:
                 errors=[RowError(*error) for error in errors],
                 values=values,
                 digest=digest,
-                raw=RawRow(number, cells),
+                packed=Packed(length, blob, rest),
+                packing=packing,
             )
-            for number, cells, values, digest, errors in encoded
+            for number, length, blob, rest, values, digest, errors in encoded
         ]

@@ -22,7 +22,7 @@ from openbob.sources.detection import find_header, row_headers
 from openbob.sources.errors import UnrecognisedFormatError
 from openbob.sources.formats import DetectedFormat, FormatId, FormatSpec
 from openbob.sources.safety import Limits
-from openbob.sources.skim import Skim, Skimmed
+from openbob.sources.skim import Packing, Skim, Skimmed
 from openbob.sources.table import CHUNK_ROWS, Table, open_table
 
 R = TypeVar("R", covariant=True)
@@ -102,7 +102,9 @@ class SourceFile(Generic[R]):
         A workbook's reader process does most of this work (`Table.chunks_after`)."""
         self._claim()
         bound = {b.spec.name for b in self.columns.bound}
-        skim = Skim(self.columns.only(fields), self.columns.columns_of(bound - set(undigested)))
+        skim = Skim(
+            self.columns.only(fields), Packing(self.columns.columns_of(bound - set(undigested)))
+        )
         for chunk in self._table.chunks_after(self.detected.header_row, skim):
             yield from chunk
 

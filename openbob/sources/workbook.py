@@ -15,8 +15,6 @@ not sent yet (`openbob.sources.transform`).
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import os
 import pickle
 import signal
@@ -27,16 +25,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from openbob.sources import xlsx_child
-from openbob.sources.cells import Cell, RawRow, column_letter
+from openbob.sources.cells import Cell, CellUnpickler, RawRow, column_letter
 from openbob.sources.errors import MalformedFileError, UnsafeFileError
 from openbob.sources.safety import Limits, check_archive, scan_workbook
 from openbob.sources.transform import RowTransform, apply
 
 T = TypeVar("T")
-_ACCEPTED = {
-    "datetime": frozenset({"date", "datetime", "time", "timedelta"}),
-    "decimal": frozenset({"Decimal"}),
-}
 _BYTES_PER_CELL = 64
 """calamine's dense grid holds 32 bytes a cell; twice that leaves room for its parsing."""
 _BASE_MEMORY = 1024**3
@@ -166,7 +160,7 @@ class _Child:
         back-references to the wrong objects."""
         assert self._process.stdout is not None
         try:
-            message = _CellUnpickler(self._process.stdout).load()
+            message = CellUnpickler(self._process.stdout).load()
         except (EOFError, pickle.UnpicklingError, ValueError, TypeError):
             message = None
         if not isinstance(message, tuple) or not message:
@@ -182,14 +176,3 @@ class _Child:
             f"not a readable .xlsx workbook (the reader stopped: {how}); the file is "
             "damaged, or needs more memory than the upload limits allow"
         )
-
-
-class _CellUnpickler(pickle.Unpickler):
-    """Unpickles what a cell or a transform's result may hold and nothing else: text,
-    numbers and booleans need no class, dates and times `datetime`'s, amounts
-    `Decimal`."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if name in _ACCEPTED.get(module, ()):
-            return getattr(decimal if module == "decimal" else datetime, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")

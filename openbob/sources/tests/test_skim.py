@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import pickle
+from datetime import date
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
+from openbob.sources.cells import Cell
 from openbob.sources.columns import bind
 from openbob.sources.detect import read
 from openbob.sources.schema import FieldSpec, Schema
-from openbob.sources.skim import Skim, Skimmed, cells_digest
+from openbob.sources.skim import Packing, Skim, Skimmed
 from openbob.sources.tests.builders import calheers_book, calheers_row
 from openbob.sources.xlsx_child import BATCH_ROWS
 
@@ -77,17 +81,41 @@ def test_a_book_of_many_batches_skims_as_its_full_read_types_it(tmp_path: Path) 
     with read(path) as source:
         skimmed = list(source.skim(fields, undigested))
         bound = {b.spec.name for b in source.columns.bound} - set(undigested)
-        digest = cells_digest(source.columns.columns_of(bound))
+        packing = Packing(source.columns.columns_of(bound))
     assert [row.line for row in skimmed] == [row.line for row in full]
     assert [row.values for row in skimmed] == [
         {name: getattr(row, name) for name in fields} for row in full
     ]
     assert [row.errors for row in skimmed] == [row.errors for row in full]
     assert skimmed[2 * BATCH_ROWS].errors[0].column == "Last Updated Date"
-    assert [row.digest for row in skimmed] == [digest(row.raw.cells) for row in skimmed]
+    assert [row.digest for row in skimmed] == [
+        packing.pack(row.raw.cells).digest for row in skimmed
+    ]
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    assert [row.raw.cells for row in skimmed] == sheet.to_python()[2:]  # after the headers
 
 
 def test_a_field_named_like_a_skimmed_rows_own_attribute_cannot_be_skimmed() -> None:
     columns = bind(Schema((FieldSpec("digest", "Digest"),)), ["Digest"], file="f", header_row=1)
     with pytest.raises(ValueError, match=r"cannot have a field named \['digest'\]"):
-        Skim(columns.only(["digest"]), ())
+        Skim(columns.only(["digest"]), Packing(()))
+
+
+@pytest.mark.parametrize("columns", [(), (1,), (0, 2, 3), (1, 2)], ids=str)
+@pytest.mark.parametrize("length", [0, 2, 4, 6])
+def test_packed_cells_unpack_to_the_row_they_were_packed_from(
+    columns: tuple[int, ...], length: int
+) -> None:
+    row: list[Cell] = ["a", 1.5, None, date(2026, 11, 2), "", True]
+    cells = row[:length]
+    packing = Packing(columns)
+    packed = packing.pack(cells)
+    assert packing.unpack(packed) == cells
+    assert packed.digest == packing.pack([*cells, *[""] * 3][: max(length, packing.width)]).digest
+
+
+def test_a_packed_row_unpacks_only_cell_values() -> None:
+    packing = Packing((0,))
+    packed = packing.pack([Path("/etc")])  # type: ignore[list-item]
+    with pytest.raises(pickle.UnpicklingError, match="not a cell value"):
+        packing.unpack(packed)

@@ -3,7 +3,6 @@ limits refused with row and column; a reader that dies is a clear error, not a h
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import signal
@@ -16,11 +15,12 @@ from time import monotonic, sleep
 import pytest
 from python_calamine import CalamineWorkbook
 
+from openbob.sources.cells import load_cells
 from openbob.sources.errors import MalformedFileError, UnsafeFileError
 from openbob.sources.safety import DEFAULT_LIMITS, Limits
 from openbob.sources.tests.builders import openpyxl_workbook
 from openbob.sources.tests.transforms import WhereRead
-from openbob.sources.workbook import WorkbookRows, _CellUnpickler
+from openbob.sources.workbook import WorkbookRows
 from openbob.sources.xlsx_child import BATCH_ROWS
 
 ROWS = 3 * BATCH_ROWS + 17
@@ -106,9 +106,9 @@ def test_a_read_abandoned_midway_stops_its_reader(tmp_path: Path) -> None:
 def test_the_parent_unpickles_cell_values_and_nothing_else() -> None:
     cells = ["a", 1, 2.5, True, None, date(2025, 1, 3), datetime(2025, 1, 3, 21), time(9)]
     message = ("rows", [[*cells, timedelta(hours=1)]])
-    assert _CellUnpickler(io.BytesIO(pickle.dumps(message))).load() == message
+    assert load_cells(pickle.dumps(message)) == message
     with pytest.raises(pickle.UnpicklingError, match=r"posix\.system is not a cell value"):
-        _CellUnpickler(io.BytesIO(pickle.dumps(("rows", os.system)))).load()
+        load_cells(pickle.dumps(("rows", os.system)))
 
 
 def _state(pid: int) -> str:
