@@ -229,8 +229,8 @@ class Member(Provenanced):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     ssn_encrypted = models.TextField(blank=True, default="")
     ssn_last4 = models.CharField(max_length=4, blank=True)
-    ssn_index = models.CharField(max_length=64, blank=True, db_index=True)
-    identity_index = models.CharField(max_length=64, blank=True, db_index=True)
+    ssn_index = models.CharField(max_length=64, blank=True)
+    identity_index = models.CharField(max_length=64, blank=True)
     relationship = models.CharField(max_length=40, blank=True)
     applying = models.BooleanField(default=True)
     phone = models.CharField(max_length=20, blank=True)
@@ -251,6 +251,15 @@ class Member(Provenanced):
     mailing_state = models.CharField(max_length=2, blank=True)
     mailing_zip = models.CharField(max_length=10, blank=True)
     experiencing_homelessness = models.BooleanField(default=False)
+
+    class Meta:
+        # Blind indexes are only ever matched exactly: plain indexes, without the `LIKE`
+        # pattern index Django adds to a CharField's `db_index` (one more index write
+        # for each member an import inserts).
+        indexes = [
+            models.Index(fields=["ssn_index"], name="member_ssn_index"),
+            models.Index(fields=["identity_index"], name="member_identity_index"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
