@@ -418,18 +418,19 @@ class BookWriter:
         ids = dict(
             zip((r.key for r, _ in new), bulk.allocate_ids(Household, len(new)), strict=True)
         )
-        self._insert_households(new, ids)
-        created = list(ids.values())
+        created = dict(ids)
         ids.update((r.key, k.id) for r, _, k in existing)
         touched = [k.id for _, _, k in existing]
         for model in (Member, Enrollment):
             bulk.delete_where_in(
                 model, "household_id", touched, extra=" AND source = %s", params=[self.source]
             )
+        # Policies first (the keys to households are checked at commit): each household
+        # is then written once, with its list row, never inserted and then updated.
         self._insert_people([(r, ids[r.key]) for r, _ in changed])
+        self._insert_households(new, created)
         self._delegate([(ids[r.key], a, known.get(r.key)) for r, a in changed])
-        self._update_households(existing)  # after their policies: it sets their list row
-        listing.refresh(created)  # their current plan, premium and agent's name
+        self._update_households(existing)
         self.counts["households_created"] += len(new)
         self.counts["households_updated"] += len(existing)
         return [(r, ids[r.key]) for r, _ in changed]
@@ -445,7 +446,9 @@ class BookWriter:
         return values
 
     def _insert_households(self, new: list[Placed], ids: dict[str, int]) -> None:
+        """Insert the new households, with their list row (their policies are written)."""
         stated_columns = (*HOUSEHOLD_FIELDS, "income_encrypted")
+        listed = listing.columns({ids[r.key]: a.user_id for r, a in new}) if new else {}
         rows = []
         for record, agent in new:
             values = self._household_values(record)
@@ -463,10 +466,12 @@ class BookWriter:
                     self._field_sources([*values, record.key_field, "agent"]),
                     self._now,
                     self._now,
+                    *listed[ids[record.key]].values(),
                 )
             )
         columns = ("id", "agency_id", "agent_id", "case_number", "ffm_app_id", *stated_columns)
-        bulk.insert_rows(Household, (*columns, "archived", *PROVENANCE_COLUMNS), rows)
+        every = (*columns, "archived", *PROVENANCE_COLUMNS, *listing.COLUMNS)
+        bulk.insert_rows(Household, every, rows)
 
     def _update_households(
         self, existing: list[tuple[HouseholdRecord, ResolvedAgent, Known]]

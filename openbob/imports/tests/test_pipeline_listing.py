@@ -53,6 +53,25 @@ def test_an_import_refreshes_the_list_row_of_the_households_it_wrote(
 
 
 @pytest.mark.django_db
+def test_a_new_household_is_written_once_with_its_list_row(
+    personas: Personas, tmp_path: Path
+) -> None:
+    """An update after the insert would be a second row version of every new household
+    (with an entry in each of the table's indexes, on PostgreSQL): a first import of a
+    whole book would leave as many dead rows as households."""
+    book = write_enrollments(tmp_path / "enrollments.csv", [policy(1), policy(2)])
+    with CaptureQueriesContext(connection) as queries:
+        result = import_file(actor=personas.alice, agency=personas.agency_a, path=book)
+    assert result.ok
+    assert result.counts["households_created"] == 2
+    table = Household._meta.db_table
+    assert not [q for q in queries if f'UPDATE "{table}"' in q["sql"]]  # "2 times: UPDATE"
+    imported = Household.objects.filter(ffm_app_id__in=["1700000001", "1700000002"])
+    listed = imported.values_list("current_plan_name", "current_premium", "agent_name")
+    assert set(listed) == {("Silver 70 HMO", Decimal("200.00"), "Tester, Carol")}
+
+
+@pytest.mark.django_db
 def test_a_household_whose_policy_alone_changed_keeps_its_other_columns_unwritten(
     personas: Personas, tmp_path: Path
 ) -> None:
