@@ -110,6 +110,12 @@ def pipelined(*, postgres: bool = True) -> Iterator[None]:
         yield
 
 
+def writes_queued() -> bool:
+    """True while writes are queued on SQLite's writing thread (see `pipelined`): a
+    write issued as soon as possible then costs this process no time."""
+    return sqlite_pipeline.current() is not None
+
+
 def write(sql: str, params: Sequence[Any], *, many: bool = False) -> None:
     """Run one write statement now, or queue it on SQLite's writing thread when one is
     running (see `pipelined`)."""

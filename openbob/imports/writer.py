@@ -184,7 +184,7 @@ class BookWriter:
         self._sources_json: dict[tuple[str, ...], str] = {}
         self._memo: dict[int, tuple[str, str]] = {}
         self._tree = set(self.subtree_ids)
-        self._copies: dict[str, None] = {}  # unchanged keys, in order: copied at the end
+        self._copies: dict[str, None] = {}  # unchanged keys, in order, not copied yet
 
     @cached_property
     def _digests(self) -> dict[str, str]:
@@ -227,6 +227,8 @@ class BookWriter:
         changed = self._valid(self._typed(changed, fresh=True))
         written = self._store(changed, self._prior([r.key for r, _ in changed]))
         self._add_entries([(r.key, pk, r.digest, _entry_data(r)) for r, pk in written])
+        if bulk.writes_queued():  # SQLite: the copy costs nothing now, but time at the end
+            self._copy_pending()
         for record, _ in self._typed(repeats, fresh=False):
             if record.key in self.rejected:
                 self._refuse(record, record.key_field, "another row of this household was refused")
@@ -612,8 +614,7 @@ class BookWriter:
         if not self._acceptable(record, fresh=False):
             return
         if record.key in self._copies:  # its first part was unchanged: copy its entry now
-            self._copy_entries(list(self._copies))
-            self._copies.clear()
+            self._copy_pending()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT id, household_id, digest FROM {bulk.quoted(SnapshotEntry)} "  # noqa: S608
@@ -634,12 +635,18 @@ class BookWriter:
         self._copy_entries([*self._copies, *sorted(self.rejected - self.seen)])
         self._copies.clear()
 
+    def _copy_pending(self) -> None:
+        self._copy_entries(list(self._copies))
+        self._copies.clear()
+
     def _copy_entries(self, keys: Sequence[str]) -> None:
         """Repeat the previous snapshot's entries of `keys` in this one, inside the
         database: an unchanged household's values never travel to Python and back.
 
-        One statement for the whole file: the database then walks the previous snapshot
-        once, where a statement per batch probed its index for every key."""
+        One statement for the whole file on PostgreSQL: the server then walks the
+        previous snapshot once, where a statement per batch probed its index for every
+        key. SQLite probes either way, and copies each batch's on its writing thread
+        while the next batch is read."""
         if self.previous is None or not keys:
             return
         entry = bulk.quoted(SnapshotEntry)

@@ -96,7 +96,7 @@ def test_a_household_listed_again_after_an_unchanged_row_gains_the_later_row(
     assert entries.get(key="1001").digest != before.digest  # next week rewrites it whole
 
 
-def test_unchanged_households_are_copied_by_one_statement_for_the_whole_file(
+def test_unchanged_households_are_copied_once_a_file_on_postgresql_and_a_batch_on_sqlite(
     personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pipeline, "BATCH", 1)  # a batch per household
@@ -107,5 +107,7 @@ def test_unchanged_households_are_copied_by_one_statement_for_the_whole_file(
     assert later.run is not None
     entry = SnapshotEntry._meta.db_table
     copies = [q for q in queries if re.match(rf'INSERT INTO "?{entry}"?.*SELECT', q["sql"])]
-    assert len(copies) == 1
+    # SQLite copies each batch's on its writing thread; PostgreSQL walks the previous
+    # snapshot once, rather than probing its index for each batch's keys.
+    assert len(copies) == (3 if connection.vendor == "sqlite" else 1)
     assert SnapshotEntry.objects.filter(snapshot=later.run.snapshot).count() == 3
