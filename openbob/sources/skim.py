@@ -129,34 +129,44 @@ class Skimmed(SourceRow):
 @dataclass(frozen=True, slots=True)
 class Skim:
     """How a file's rows are skimmed: `extractor` types the skimmed fields, `packing`
-    fingerprints the other columns. Blank rows are dropped, as a typed read drops them."""
+    fingerprints the other columns. Blank rows are dropped, as a typed read drops them.
+
+    Fields `checked` are typed only for their errors (a bad value still refuses its
+    household): their values are left out of the skimmed row, so that they are not
+    carried from the reader process for nothing.
+    """
 
     extractor: Extractor
     packing: Packing
+    checked: frozenset[str] = frozenset()
+    kept: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         own = {f.name for f in fields(Skimmed)} | {"raw"}
         taken = own.intersection(self.extractor.names)
         if taken:
             raise ValueError(f"a skimmed row cannot have a field named {sorted(taken)}")
+        kept = tuple(name for name in self.extractor.names if name not in self.checked)
+        object.__setattr__(self, "kept", kept)
 
     def encode(self, rows: Sequence[RawRow]) -> list[tuple[Any, ...]]:
         """Each filled row as (number, length, blob, rest, values, digest, errors as
         tuples)."""
         nulls = self.extractor.null_tokens
         filled = [row for row in rows if not all(is_blank(cell, nulls) for cell in row.cells)]
-        pack = self.packing.pack
+        pack, kept = self.packing.pack, self.kept
         encoded = []
         for row, found in zip(filled, self.extractor.extract(filled), strict=True):
             packed = pack(row.cells)
             errors = [(e.file, e.row, e.column, e.reason, e.value) for e in found.errors]
+            values = found.values
             encoded.append(
                 (
                     row.number,
                     packed.length,
                     packed.blob,
                     packed.rest,
-                    found.values,
+                    {name: values[name] for name in kept},
                     packed.digest,
                     errors,
                 )

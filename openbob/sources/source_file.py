@@ -99,12 +99,13 @@ class SourceFile(Generic[R]):
     def skim(self, fields: Collection[str], undigested: Collection[str]) -> Iterator[Skimmed]:
         """Rows with only `fields` typed, fingerprinted by the cells of every other field
         but those `undigested`; `typed` types the ones the caller needs (see `skim`).
-        A workbook's reader process does most of this work (`Table.chunks_after`)."""
+        Undigested fields are never stored: typed, they are only checked, and a skimmed
+        row holds their errors but not their values. A workbook's reader process does
+        most of this work (`Table.chunks_after`)."""
         self._claim()
         bound = {b.spec.name for b in self.columns.bound}
-        skim = Skim(
-            self.columns.only(fields), Packing(self.columns.columns_of(bound - set(undigested)))
-        )
+        packing = Packing(self.columns.columns_of(bound - set(undigested)))
+        skim = Skim(self.columns.only(fields), packing, checked=frozenset(undigested))
         for chunk in self._table.chunks_after(self.detected.header_row, skim):
             yield from chunk
 
