@@ -632,10 +632,11 @@ class BookWriter:
     def carry_over(self) -> None:
         """Copy the previous entries of the unchanged keys, and of refused keys, so that a
         refused row is not 'lost'."""
-        self._copy_entries([*self._copies, *sorted(self.rejected - self.seen)])
-        self._copies.clear()
+        self._copies.update(dict.fromkeys(sorted(self.rejected - self.seen)))
+        self._copy_pending()
 
     def _copy_pending(self) -> None:
+        """Copy the entries of the keys gathered so far (see `_copy_entries`)."""
         self._copy_entries(list(self._copies))
         self._copies.clear()
 

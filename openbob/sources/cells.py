@@ -7,20 +7,18 @@ it means, because "9165551234.0" is a phone number only once we know the column.
 
 from __future__ import annotations
 
-import datetime as _datetime
-import decimal
 import io
 import pickle
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 _LARGEST_EXACT_FLOAT_INTEGER = 2**53
-_ACCEPTED = {
-    "datetime": frozenset({"date", "datetime", "time", "timedelta"}),
-    "decimal": frozenset({"Decimal"}),
+_ACCEPTED: dict[tuple[str, str], type] = {
+    (kind.__module__, kind.__name__): kind for kind in (date, datetime, time, timedelta, Decimal)
 }
 
 
@@ -39,9 +37,10 @@ class CellUnpickler(pickle.Unpickler):
     untrusted input."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if name in _ACCEPTED.get(module, ()):
-            return getattr(decimal if module == "decimal" else _datetime, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+        found = _ACCEPTED.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+        return found
 
 
 def load_cells(data: bytes) -> Any:
