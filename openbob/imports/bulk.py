@@ -104,7 +104,9 @@ def pipelined(*, postgres: bool = True) -> Iterator[None]:
             yield
     elif postgres:
         connection.ensure_connection()
-        with connection.connection.pipeline():
+        # psycopg raises a refused write where the pipeline syncs, its exit among them,
+        # outside Django's cursor: wrapped, it is the DatabaseError the import handles.
+        with connection.wrap_database_errors, connection.connection.pipeline():
             yield
     else:
         yield
