@@ -29,6 +29,7 @@ from openbob.imports.records import (
     HouseholdRecord,
     MemberRecord,
     fingerprint,
+    fingerprint_of_rows,
     money,
 )
 from openbob.sources.calheers import CalheersRow
@@ -121,8 +122,11 @@ class Recipe(Generic[R]):
     undigested: tuple[str, ...] = ()
     """Fields left out of a skimmed row's fingerprint: the ones the book never stores."""
 
-    def record(self, group: Group[R]) -> HouseholdRecord:
-        """The group's record; members and policies are built when first asked for."""
+    def record(self, group: Group[R], digest: str | None = None) -> HouseholdRecord:
+        """The group's record; members and policies are built when first asked for.
+
+        `digest`: the fingerprint it keeps, where it was skimmed first (that of its raw
+        cells, which next week's skim compares with), instead of one of its values."""
         assert group.key is not None
         rows, head = group.rows, self.head(group.rows)
         key_field, key = self.split_key(group.key)
@@ -132,7 +136,7 @@ class Recipe(Generic[R]):
             lines=tuple(row.line for row in rows),
             agent=self.agent(head),
             state=self.state(head),
-            digest=fingerprint(self.values(row) for row in rows),
+            digest=digest or fingerprint(self.values(row) for row in rows),
             build=lambda: self.details(rows),
         )
 
@@ -147,7 +151,7 @@ class Recipe(Generic[R]):
             lines=tuple(row.line for row in rows),
             agent=self.agent(self.head(cast(Sequence[R], rows))),
             state={},
-            digest=fingerprint(row.digest for row in rows),
+            digest=fingerprint_of_rows([row.digest for row in rows]),
             build=_untyped,
             skimmed=tuple(rows),
         )

@@ -482,8 +482,7 @@ def _typed_records(
     found = []
     for record in records:
         rows = [next(typed) for _ in record.skimmed]
-        full = recipe.record(Group(recipe.key(rows[0]), rows))
-        full.digest = record.digest
+        full = recipe.record(Group(recipe.key(rows[0]), rows), record.digest)
         found.append((full, [e for row in rows for e in row.errors]))
     return found
 

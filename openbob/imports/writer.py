@@ -31,7 +31,12 @@ from openbob.book.pii import encrypt_dob, encrypt_income, encrypt_text, identity
 from openbob.imports import bulk
 from openbob.imports.agents import AgentDirectory, AgentRefused, ResolvedAgent
 from openbob.imports.models import Snapshot, SnapshotEntry
-from openbob.imports.records import HouseholdRecord, MemberRecord, fingerprint
+from openbob.imports.records import (
+    HouseholdRecord,
+    MemberRecord,
+    fingerprint,
+    fingerprint_with_agent,
+)
 from openbob.imports.validate import problems
 from openbob.sources.errors import RowError
 
@@ -269,7 +274,7 @@ class BookWriter:
             agent = self._resolve(record)
             if agent is None:
                 continue
-            record.digest = fingerprint((record.digest, agent.user_id, agent.agency_id))
+            record.digest = fingerprint_with_agent(record.digest, agent.user_id, agent.agency_id)
             if record.key in self.seen:
                 repeats.append((record, agent))
             else:
