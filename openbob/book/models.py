@@ -251,6 +251,10 @@ class Member(Provenanced):
     mailing_state = models.CharField(max_length=2, blank=True)
     mailing_zip = models.CharField(max_length=10, blank=True)
     experiencing_homelessness = models.BooleanField(default=False)
+    people_fingerprint = models.CharField(max_length=64, blank=True, default="", db_default="")
+    """Keyed fingerprint of its household's members as its source stated them when an
+    import wrote them ("" otherwise): a household that changed keeps members stated the
+    same, instead of having them encrypted and indexed again (`imports.writer`)."""
 
     class Meta:
         # Blind indexes are only ever matched exactly: plain indexes, without the `LIKE`

@@ -52,3 +52,9 @@ def _fold(name: str) -> str:
 def identity_index(first_name: str, last_name: str, dob: date) -> str:
     """Blind index of normalised name + DOB, to match one person across sources."""
     return blind_index(_index_key(), f"id:{_fold(first_name)}|{_fold(last_name)}|{dob:%Y-%m-%d}")
+
+
+def people_fingerprint(text: str) -> str:
+    """Keyed fingerprint of a household's members as a source states them (`text`, PII
+    and all): equal for the same people, and nothing to learn them from without the key."""
+    return blind_index(_index_key(), f"people:{text}")
