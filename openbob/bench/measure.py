@@ -14,6 +14,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
@@ -170,6 +171,29 @@ def hyperfine(
             if isinstance(o := line["outcome"], dict) and "seconds" in o
         ],
         float(result["user"]) + float(result["system"]),
+    )
+
+
+def alternated(rounds: int, *timed: Callable[[], Timing]) -> list[Timing]:
+    """Each of `timed` (one run each) in turn, `rounds` times over (a, b, a, b, ...),
+    merged per command.
+
+    A ratio's two sides are then measured in the same minutes: on a machine whose speed
+    drifts (this one's calamine read took 14 to 20 s within three consecutive runs),
+    all the runs of one and then all those of the other hand the drift to their ratio."""
+    runs = [[measure() for measure in timed] for _ in range(rounds)]
+    return [_merged(list(column)) for column in zip(*runs, strict=True)]
+
+
+def _merged(timings: list[Timing]) -> Timing:
+    """One command's runs, each timed alone, as one timing."""
+    cpu = [t.cpu for t in timings if t.cpu is not None]
+    return Timing(
+        timings[0].label,
+        [s for t in timings for s in t.seconds],
+        [p for t in timings for p in t.peak_mb],
+        [i for t in timings for i in t.inner],
+        sum(cpu) / len(cpu) if cpu else None,
     )
 
 
