@@ -136,7 +136,7 @@ class Recipe(Generic[R]):
             lines=tuple(row.line for row in rows),
             agent=self.agent(head),
             state=self.state(head),
-            digest=digest or fingerprint(self.values(row) for row in rows),
+            digest=fingerprint(self.values(row) for row in rows) if digest is None else digest,
             build=lambda: self.details(rows),
         )
 

@@ -566,7 +566,7 @@ class BookWriter:
         source were all written with the fingerprint they are stated with now.
 
         A household that changed has mostly changed its policies: writing its members
-        again (their PII encrypted anew, their blind indexes rewritten) was a fifth of the
+        again (their PII encrypted anew, their blind indexes rewritten) was a quarter of the
         pages a weekly import wrote, for the same people."""
         stored: dict[int, set[str]] = {}
         sql = (
