@@ -2,7 +2,8 @@
 
 Every write goes through these functions (views, API, CLI alike). Each validates all of
 its input first and raises `CaseError` with every problem found, writing nothing; the
-writes of one call share a transaction with their audit row and the agency's tallies.
+writes of one call share a transaction with their audit row and the tallies of the
+assignees they touch (`tallies.refresh_assignees`).
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def update_case(*, actor: User, case: RetentionCase, update: CaseUpdate) -> list
         case.save(update_fields=fields)
         action = "retention.close" if case.status == CaseStatus.CLOSED else "retention.update"
         record(actor=actor, action=action, subject=case, fields=list(changes))
-        tallies.refresh([case.agency_id])
+        tallies.refresh_assignees([(case.agency_id, case.assignee_id)])
     return list(changes)
 
 
@@ -159,7 +160,7 @@ def log_interaction(
         case.save(update_fields=fields)
         logged = ["at", "channel", "outcome", *(["notes"] if notes else [])]
         record(actor=actor, action="retention.interaction", subject=case, fields=logged)
-        tallies.refresh([case.agency_id])
+        tallies.refresh_assignees([(case.agency_id, case.assignee_id)])
     return entry
 
 
@@ -195,7 +196,9 @@ def transfer_cases(*, actor: User, cases: Sequence[RetentionCase], to: User) -> 
                 "to": to.pk,
             },
         )
-        tallies.refresh({c.agency_id for c in moving})
+        tallies.refresh_assignees(
+            {pair for c in moving for pair in ((c.agency_id, c.assignee_id), (c.agency_id, to.pk))}
+        )
     for case in moving:
         case.assignee = to
     return len(moving)
@@ -222,4 +225,4 @@ def set_exchange_risk(*, actor: User, case: RetentionCase, risk: int | None) -> 
             fields=["exchange_risk", "risk"],
             detail={"exchange_risk": risk},
         )
-        tallies.refresh([case.agency_id])
+        tallies.refresh_assignees([(case.agency_id, case.assignee_id)])

@@ -162,8 +162,8 @@ class SyncRun(models.Model):
 class CaseTally(models.Model):
     """Case counts per agency, assignee, status, risk, resolution and opening day.
 
-    The dashboard sums these rows instead of scanning a million cases; `tallies.refresh`
-    rebuilds them for an agency (the sync, the Refresh action, and every case write).
+    The dashboard sums these rows instead of scanning a million cases; `tallies` rebuilds
+    them for an agency (the sync, the Refresh action) or an assignee (every case write).
     """
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")

@@ -1,9 +1,11 @@
-"""Dashboard tallies: case counts rebuilt per agency so the dashboard never scans cases.
+"""Dashboard tallies: case counts per agency and assignee, so the dashboard never scans cases.
 
 `refresh(agency_ids)` replaces the tallies of those agencies (all agencies when None)
-with fresh counts in the caller's transaction. The sync refreshes everything, each case
-write refreshes its agency, and the dashboard's Refresh action refreshes the user's
-scope.
+with fresh counts in the caller's transaction: the sync refreshes everything, and the
+dashboard's Refresh action the user's scope. A case write changes the counts of its
+assignee only, so `refresh_assignees` rebuilds just those (agency, assignee) pairs: a
+range of the assignee's index, where rebuilding the agency grouped every one of its
+cases (a million in a large agency) on every click.
 
 One GROUP BY pass over the cases feeds both tables: grouping also by `reasons` (a few
 dozen distinct combinations) lets Python count each reason from the groups instead of
@@ -15,10 +17,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from datetime import date, datetime
+from functools import reduce
+from operator import or_
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from openbob.retention.choices import CaseStatus
@@ -38,12 +42,20 @@ class _Group(NamedTuple):
 
 def refresh(agency_ids: Collection[int] | None = None) -> None:
     """Rebuild the case and reason tallies of `agency_ids` (every agency when None)."""
-    cases = RetentionCase.objects.all()
-    old_cases, old_reasons = CaseTally.objects.all(), ReasonTally.objects.all()
-    if agency_ids is not None:
-        cases = cases.filter(agency_id__in=agency_ids)
-        old_cases = old_cases.filter(agency_id__in=agency_ids)
-        old_reasons = old_reasons.filter(agency_id__in=agency_ids)
+    _rebuild(Q() if agency_ids is None else Q(agency_id__in=agency_ids))
+
+
+def refresh_assignees(pairs: Collection[tuple[int, int | None]]) -> None:
+    """Rebuild the tallies of these (agency id, assignee id or None) pairs only."""
+    if pairs:
+        _rebuild(reduce(or_, (Q(agency_id=a, assignee_id=u) for a, u in pairs)))
+
+
+def _rebuild(scope: Q) -> None:
+    """Replace the tallies within `scope` (a filter on agency and assignee, which cases and
+    both tally tables have) by fresh counts of the cases within it."""
+    cases = RetentionCase.objects.filter(scope)
+    old_cases, old_reasons = CaseTally.objects.filter(scope), ReasonTally.objects.filter(scope)
     groups = (
         cases.values(*GROUPING, "reasons")
         .annotate(n=Count("id"), seconds=Sum("resolution_seconds"), last=Max("last_interaction_at"))
