@@ -85,14 +85,19 @@ class Extractor:
         """Each row's values, extras and errors, in the order of `rows`."""
         if not rows:
             return []
-        grid = list(zip_longest(*(row.cells for row in rows)))
-        errors: list[list[RowError]] = [[] for _ in rows]
-        by_field = [self._field(reader, grid, rows, errors) for reader in self.fields]
-        values = [dict(zip(self._names, row, strict=True)) for row in zip(*by_field, strict=True)]
+        columns, errors = self.by_field(rows)
+        values = [dict(zip(self._names, row, strict=True)) for row in zip(*columns, strict=True)]
         return [
             Extracted(found, self._extra(row.cells), problems)
             for found, row, problems in zip(values, rows, errors, strict=True)
         ]
+
+    def by_field(self, rows: Sequence[RawRow]) -> tuple[list[list[object]], list[list[RowError]]]:
+        """Each field's values down `rows` (in the order of `names`), and each row's value
+        errors: what `extract` assembles into rows, for a caller that needs less of it."""
+        grid = list(zip_longest(*(row.cells for row in rows)))
+        errors: list[list[RowError]] = [[] for _ in rows]
+        return [self._field(reader, grid, rows, errors) for reader in self.fields], errors
 
     def _field(
         self,

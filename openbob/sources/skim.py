@@ -43,7 +43,12 @@ class Packed:
     @property
     def digest(self) -> str:
         """The 128-bit fingerprint of the fingerprinted cells."""
-        return hashlib.blake2b(self.blob, digest_size=16).hexdigest()
+        return digest_of(self.blob)
+
+
+def digest_of(blob: bytes) -> str:
+    """The 128-bit fingerprint of a packed row's fingerprinted cells."""
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
 
 def _nothing(_: list[Cell]) -> tuple[()]:
@@ -77,10 +82,14 @@ class Packing:
         set_field(self, "pick", itemgetter(*self.columns) if self.columns else _nothing)
 
     def pack(self, cells: list[Cell]) -> Packed:
+        return Packed(*self.parts(cells))
+
+    def parts(self, cells: list[Cell]) -> tuple[int, bytes, list[Cell]]:
+        """What `pack` makes of `cells`, as a tuple: its length, blob and rest."""
         width = self.width
         row = cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
         blob = pickle.dumps(self.pick(row), protocol=5)
-        return Packed(len(cells), blob, [row[i] for i in self.others] + row[width:])
+        return len(cells), blob, [row[i] for i in self.others] + row[width:]
 
     def unpack(self, packed: Packed) -> list[Cell]:
         """The cells `pack` was given (for a pickle of this process's own making, or of
@@ -151,24 +160,34 @@ class Skim:
 
     def encode(self, rows: Sequence[RawRow]) -> list[tuple[Any, ...]]:
         """Each filled row as (number, length, blob, rest, values, digest, errors as
-        tuples)."""
+        tuples). Every skimmed field is typed for its errors; only the kept ones' values
+        are gathered, field by field (`Extractor.by_field`): no row of all of them is
+        ever built."""
         nulls = self.extractor.null_tokens
         filled = [row for row in rows if not all(is_blank(cell, nulls) for cell in row.cells)]
-        pack, kept = self.packing.pack, self.kept
+        if not filled:
+            return []
+        columns, errors = self.extractor.by_field(filled)
+        names = self.extractor.names
+        kept = [columns[names.index(name)] for name in self.kept]
+        values = (
+            [dict(zip(self.kept, row, strict=True)) for row in zip(*kept, strict=True)]
+            if kept
+            else [{} for _ in filled]
+        )
+        parts = self.packing.parts
         encoded = []
-        for row, found in zip(filled, self.extractor.extract(filled), strict=True):
-            packed = pack(row.cells)
-            errors = [(e.file, e.row, e.column, e.reason, e.value) for e in found.errors]
-            values = found.values
+        for row, found, kept_values in zip(filled, errors, values, strict=True):
+            length, blob, rest = parts(row.cells)
             encoded.append(
                 (
                     row.number,
-                    packed.length,
-                    packed.blob,
-                    packed.rest,
-                    {name: values[name] for name in kept},
-                    packed.digest,
-                    errors,
+                    length,
+                    blob,
+                    rest,
+                    kept_values,
+                    digest_of(blob),
+                    [(e.file, e.row, e.column, e.reason, e.value) for e in found],
                 )
             )
         return encoded
