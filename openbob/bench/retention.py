@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from statistics import median
@@ -108,18 +109,25 @@ def worker(households: int) -> dict[str, Any]:
     }
 
 
+def _median_ms(call: Callable[[], object], runs: int = 5) -> float:
+    """`call`'s time in milliseconds: the median of `runs` after one warm-up."""
+    times = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return median(times[1:])
+
+
 def _dashboard_ms(user: Any) -> float:
     """The dashboard's own server time: its figures and its template, median of five."""
     from django.template.loader import render_to_string
 
     from openbob.retention.dashboard import build
 
-    runs = []
-    for _ in range(6):
-        started = time.perf_counter()
-        render_to_string("retention/dashboard.html", {"d": build(user, today=IN_SEASON)})
-        runs.append((time.perf_counter() - started) * 1000)
-    return median(runs[1:])
+    return _median_ms(
+        lambda: render_to_string("retention/dashboard.html", {"d": build(user, today=IN_SEASON)})
+    )
 
 
 def _first_page_ms(user: Any) -> float:
@@ -128,14 +136,12 @@ def _first_page_ms(user: Any) -> float:
     from openbob.retention.access import cases_visible_to
     from openbob.retention.choices import OPEN_STATUSES
 
-    runs = []
-    for _ in range(6):
-        started = time.perf_counter()
+    def first_page() -> None:
         parts = listing.branches(user, list(OPEN_STATUSES))
         rows, _ = listing.page(cases_visible_to(user).select_related("assignee"), parts, None, 50)
-        runs.append((time.perf_counter() - started) * 1000)
         assert len(rows) == 50
-    return median(runs[1:])
+
+    return _median_ms(first_page)
 
 
 def _api_page_ms(manager: Any) -> float:
@@ -146,38 +152,25 @@ def _api_page_ms(manager: Any) -> float:
 
     token = issue_token(user=manager, name="bench", actor=manager).plaintext
     client = Client(HTTP_HOST="localhost", headers={"Authorization": f"Bearer {token}"})
-    runs = []
-    for _ in range(6):
-        started = time.perf_counter()
-        response = client.get("/api/retention/cases?limit=50")
-        runs.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.status_code
-    return median(runs[1:])
+    return _median_ms(lambda: _get_ok(client, "/api/retention/cases?limit=50"))
 
 
 def _case_write_ms(manager: Any) -> tuple[float, float]:
     """A case write (an interaction logged on an agent's case by the manager, its tallies
-    rebuilt) and the Refresh of the manager's whole tree, each the median of five."""
+    rebuilt; five cases, median) and the Refresh of the manager's whole tree."""
     from openbob.book.scoping import visible_agency_ids
     from openbob.retention import casework, tallies
     from openbob.retention.choices import Channel, Outcome
     from openbob.retention.models import RetentionCase
 
-    assigned = RetentionCase.objects.filter(status="open", assignee__isnull=False)
-    writes = []
-    for case in assigned[:5]:
-        started = time.perf_counter()
-        casework.log_interaction(
-            actor=manager, case=case, channel=Channel.PHONE, outcome=Outcome.REACHED
+    cases = iter(RetentionCase.objects.filter(status="open", assignee__isnull=False)[:6])
+    write = _median_ms(
+        lambda: casework.log_interaction(
+            actor=manager, case=next(cases), channel=Channel.PHONE, outcome=Outcome.REACHED
         )
-        writes.append((time.perf_counter() - started) * 1000)
+    )
     agencies = visible_agency_ids(manager)
-    refreshes = []
-    for _ in range(5):
-        started = time.perf_counter()
-        tallies.refresh(agencies)
-        refreshes.append((time.perf_counter() - started) * 1000)
-    return median(writes), median(refreshes)
+    return write, _median_ms(lambda: tallies.refresh(agencies))
 
 
 def _page_ms(user: Any, url: str) -> float:
@@ -186,14 +179,12 @@ def _page_ms(user: Any, url: str) -> float:
     from openbob.testing import sign_in
 
     client = sign_in(Client(HTTP_HOST="localhost"), user)
-    assert client.get(url).status_code == 200
-    runs = []
-    for _ in range(5):
-        started = time.perf_counter()
-        response = client.get(url)
-        runs.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    return median(runs)
+    return _median_ms(lambda: _get_ok(client, url))
+
+
+def _get_ok(client: Any, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
 
 
 def _seed(households: int) -> Any:

@@ -196,9 +196,8 @@ def transfer_cases(*, actor: User, cases: Sequence[RetentionCase], to: User) -> 
                 "to": to.pk,
             },
         )
-        tallies.refresh_assignees(
-            {pair for c in moving for pair in ((c.agency_id, c.assignee_id), (c.agency_id, to.pk))}
-        )
+        before = {(c.agency_id, c.assignee_id) for c in moving}
+        tallies.refresh_assignees(before | {(agency_id, to.pk) for agency_id, _ in before})
     for case in moving:
         case.assignee = to
     return len(moving)

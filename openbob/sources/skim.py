@@ -40,11 +40,6 @@ class Packed:
     blob: bytes
     rest: list[Cell]
 
-    @property
-    def digest(self) -> str:
-        """The 128-bit fingerprint of the fingerprinted cells."""
-        return digest_of(self.blob)
-
 
 def digest_of(blob: bytes) -> str:
     """The 128-bit fingerprint of a packed row's fingerprinted cells."""
@@ -81,18 +76,16 @@ class Packing:
         set_field(self, "others", tuple(i for i in range(width) if i not in fingerprinted))
         set_field(self, "pick", itemgetter(*self.columns) if self.columns else _nothing)
 
-    def pack(self, cells: list[Cell]) -> Packed:
-        return Packed(*self.parts(cells))
-
     def parts(self, cells: list[Cell]) -> tuple[int, bytes, list[Cell]]:
-        """What `pack` makes of `cells`, as a tuple: its length, blob and rest."""
+        """A row's cells packed: its length, blob and rest (a `Packed`'s fields, as a
+        plain tuple: the reader packs every row it skims)."""
         width = self.width
         row = cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
         blob = pickle.dumps(self.pick(row), protocol=5)
         return len(cells), blob, [row[i] for i in self.others] + row[width:]
 
     def unpack(self, packed: Packed) -> list[Cell]:
-        """The cells `pack` was given (for a pickle of this process's own making, or of
+        """The cells `parts` was given (for a pickle of this process's own making, or of
         the reader's: only cell values are accepted)."""
         picked = load_cells(packed.blob)
         cells: list[Cell] = [""] * self.width
